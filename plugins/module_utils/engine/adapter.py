@@ -1,0 +1,268 @@
+"""Adapter: a named set of DiffSyncModel objects in a store, diffable and syncable against another one."""
+
+from __future__ import annotations
+
+from inspect import isclass
+from typing import Any, Callable, ClassVar, Optional, Union
+
+from .diff import Diff
+from .differ import DiffSyncDiffer
+from .enum import DiffSyncFlags
+from .exceptions import DiffClassMismatch, ObjectAlreadyExists, ObjectNotFound
+from .model import DiffSyncModel
+from .report import SyncReport
+from .store import BaseStore, ModelSpec
+from .store.local import LocalStore
+from .syncer import DiffSyncSyncer
+from .utils import ensure_key_path, find_key_path, tree_string
+
+StrType = str  # ``str`` is shadowed by the ``str()`` method inside the class body
+Callback = Callable[[str, int, int], None]
+
+
+class Adapter:  # pylint: disable=too-many-public-methods
+    """Holds the objects of one data source. Subclasses name their model classes as class attributes
+    (``device = Device``, the attribute name equal to the model's ``_modelname``) and list the models
+    to start from in ``top_level``; ``load()`` fills the adapter.
+    """
+
+    type: Optional[str] = None
+    top_level: ClassVar[list[str]] = []
+
+    def __init__(
+        self, name: Optional[str] = None, internal_storage_engine: Union[type[BaseStore], BaseStore] = LocalStore
+    ) -> None:
+        """Bind a store (a BaseStore class to instantiate, or an instance to adopt) and set the name."""
+        if isinstance(internal_storage_engine, BaseStore):
+            self.store = internal_storage_engine
+            self.store.adapter = self
+        else:
+            self.store = internal_storage_engine(adapter=self)
+        if self.type is None:
+            self.type = self.__class__.__name__
+        self.name = name if name else self.type
+        self.sync_report: Optional[SyncReport] = None
+        self._top_shortnames: dict[str, dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Check that model attributes are named after their models and that top_level names models."""
+        super().__init_subclass__(**kwargs)
+        for name, value in cls.__dict__.items():
+            if isclass(value) and issubclass(value, DiffSyncModel) and value.get_type() != name:
+                raise AttributeError(
+                    f'Incorrect field name - {value.__name__} has type name "{value.get_type()}", not "{name}"'
+                )
+        for name in cls.top_level:
+            if not hasattr(cls, name):
+                raise AttributeError(f'top_level references attribute "{name}" but it is not a class attribute!')
+            value = getattr(cls, name)
+            if not isclass(value) or not issubclass(value, DiffSyncModel):
+                raise AttributeError(f'top_level references attribute "{name}" but it is not a DiffSyncModel subclass!')
+
+    def __str__(self) -> StrType:
+        return f'{self.type} "{self.name}"' if self.type != self.name else str(self.type)
+
+    def __repr__(self) -> StrType:
+        return f"<{self}>"
+
+    def __len__(self) -> int:
+        return self.store.count()
+
+    @classmethod
+    def _get_initial_value_order(cls) -> list[str]:
+        """Model attribute names: ``top_level`` first, then the other model attributes alphabetically."""
+        order = list(cls.top_level) if isinstance(getattr(cls, "top_level", None), list) else []
+        for name in dir(cls):
+            value = getattr(cls, name)
+            if name not in order and isclass(value) and issubclass(value, DiffSyncModel):
+                order.append(name)
+        return order
+
+    def load(self) -> None:
+        """Fill the adapter from its data source; subclasses implement it."""
+
+    # -- views ---------------------------------------------------------------------------------------
+
+    def dict(self, exclude_defaults: bool = True, **kwargs: Any) -> dict[str, dict[str, dict]]:
+        """``{model_name: {unique_id: object.dict(...)}}`` for everything stored."""
+        data: dict[str, dict[str, dict]] = {}
+        for modelname in self.store.get_all_model_names():
+            data[modelname] = {}
+            for obj in self.store.get_all(model=modelname):
+                data[obj.get_type()][obj.get_unique_id()] = obj.dict(exclude_defaults=exclude_defaults, **kwargs)
+        return data
+
+    def str(self, indent: int = 0) -> StrType:
+        """Multi-line view of the top-level objects and their children."""
+        margin = " " * indent
+        blocks = []
+        for modelname in self.top_level:
+            models = self.get_all(modelname)
+            if not models:
+                blocks.append(f"{margin}{modelname}: []")
+            else:
+                blocks.append("\n".join([f"{margin}{modelname}", *(m.str(indent=indent + 2) for m in models)]))
+        return "\n".join(blocks)
+
+    def load_from_dict(self, data: dict) -> None:
+        """Add the objects of a ``dict()`` export back into this adapter."""
+        for field_name in self._get_initial_value_order():
+            model_class = getattr(self, field_name)
+            for values in data.get(field_name, {}).values():
+                self.add(model_class(**values))
+
+    @classmethod
+    def get_tree_traversal(cls, as_dict: bool = False) -> Union[StrType, dict]:
+        """The model hierarchy as a tree view (or nested dict with ``as_dict``)."""
+        tree: dict = {}
+        for name in cls._get_initial_value_order():
+            model_class = getattr(cls, name)
+            if not find_key_path(tree, name):
+                ensure_key_path(tree, [name])
+            for child in getattr(model_class, "_children", {}):
+                ensure_key_path(tree, [*(find_key_path(tree, name) or [name]), child])
+        return tree if as_dict else tree_string(tree, cls.__name__)
+
+    # -- diff and sync ---------------------------------------------------------------------------------
+
+    def sync_from(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+        self, source: Adapter, diff_class: type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
+        callback: Optional[Callback] = None, diff: Optional[Diff] = None,
+    ) -> Diff:
+        """Make this adapter match ``source``; returns the diff applied. ``self.sync_report`` lists every operation."""
+        if diff_class and diff and not isinstance(diff, diff_class):
+            raise DiffClassMismatch(
+                f"The provided diff's class ({diff.__class__.__name__}) does not match the diff_class: "
+                f"{diff_class.__name__}",
+            )
+        if not diff:
+            diff = self.diff_from(source, diff_class=diff_class, flags=flags, callback=callback)
+        syncer = DiffSyncSyncer(diff=diff, src_diffsync=source, dst_diffsync=self, flags=flags, callback=callback)
+        self.sync_report = syncer.report
+        if syncer.perform_sync():
+            self.sync_complete(source, diff, flags, None)
+        return diff
+
+    def sync_to(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+        self, target: Adapter, diff_class: type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
+        callback: Optional[Callback] = None, diff: Optional[Diff] = None,
+    ) -> Diff:
+        """Make ``target`` match this adapter."""
+        return target.sync_from(self, diff_class=diff_class, flags=flags, callback=callback, diff=diff)
+
+    def sync_complete(
+        self, source: Adapter, diff: Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE, logger: Any = None
+    ) -> None:
+        """Called after a sync_from that changed something; subclasses may flush to their backend here."""
+
+    def diff_from(
+        self, source: Adapter, diff_class: type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
+        callback: Optional[Callback] = None,
+    ) -> Diff:
+        """The diff that would make this adapter match ``source``."""
+        differ = DiffSyncDiffer(src_diffsync=source, dst_diffsync=self, flags=flags, diff_class=diff_class,
+                                callback=callback)
+        return differ.calculate_diffs()
+
+    def diff_to(
+        self, target: Adapter, diff_class: type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
+        callback: Optional[Callback] = None,
+    ) -> Diff:
+        """The diff that would make ``target`` match this adapter."""
+        return target.diff_from(self, diff_class=diff_class, flags=flags, callback=callback)
+
+    # -- object storage ---------------------------------------------------------------------------------
+
+    def get_all_model_names(self) -> set[StrType]:
+        """Names of the models in the store."""
+        return self.store.get_all_model_names()
+
+    def get(self, obj: ModelSpec, identifier: Union[StrType, dict]) -> DiffSyncModel:
+        """One object by unique id or identifier dict; ObjectNotFound when absent."""
+        return self.store.get(model=obj, identifier=identifier)
+
+    def get_or_none(self, obj: ModelSpec, identifier: Union[StrType, dict]) -> Optional[DiffSyncModel]:
+        """One object by unique id or identifier dict, or None."""
+        try:
+            return self.store.get(model=obj, identifier=identifier)
+        except ObjectNotFound:
+            return None
+
+    def get_all(self, obj: ModelSpec) -> list[DiffSyncModel]:
+        """All objects of a model, in insertion order."""
+        return self.store.get_all(model=obj)
+
+    def get_by_uids(self, uids: list[StrType], obj: ModelSpec) -> list[DiffSyncModel]:
+        """Objects of a model by unique ids, in the given order; ObjectNotFound if one is missing."""
+        return self.store.get_by_uids(uids=uids, model=obj)
+
+    def add(self, obj: DiffSyncModel) -> None:
+        """Store ``obj``; ObjectAlreadyExists when its unique id, or a top-level shortname, is taken."""
+        if obj._shortname and obj.get_type() in self.top_level:
+            self._claim_top_shortname(obj)
+        self.store.add(obj=obj)
+
+    def update(self, obj: DiffSyncModel) -> None:
+        """Store ``obj`` in place of the object with its unique id."""
+        self.store.update(obj=obj)
+
+    def remove(self, obj: DiffSyncModel, remove_children: bool = False) -> None:
+        """Remove ``obj`` (and its descendants with ``remove_children``); ObjectNotFound when absent."""
+        self.store.remove(obj=obj, remove_children=remove_children)
+        names = self._top_shortnames.get(obj.get_type())
+        if names is not None:
+            names.pop(obj.get_shortname(), None)
+
+    def get_or_instantiate(
+        self, model: type[DiffSyncModel], ids: dict, attrs: Optional[dict] = None
+    ) -> tuple[DiffSyncModel, bool]:
+        """The object with ``ids``, or a new one built and added; and whether it was created."""
+        return self.store.get_or_instantiate(model=model, ids=ids, attrs=attrs)
+
+    def get_or_add_model_instance(self, obj: DiffSyncModel) -> tuple[DiffSyncModel, bool]:
+        """The stored object with ``obj``'s unique id, or ``obj`` added; and whether it was added."""
+        return self.store.get_or_add_model_instance(obj=obj)
+
+    def update_or_instantiate(self, model: type[DiffSyncModel], ids: dict, attrs: dict) -> tuple[DiffSyncModel, bool]:
+        """Like get_or_instantiate, then set ``attrs`` on the object."""
+        return self.store.update_or_instantiate(model=model, ids=ids, attrs=attrs)
+
+    def update_or_add_model_instance(self, obj: DiffSyncModel) -> tuple[DiffSyncModel, bool]:
+        """Like get_or_add_model_instance, then copy ``obj``'s attributes onto the stored object."""
+        return self.store.update_or_add_model_instance(obj=obj)
+
+    def count(self, model: Optional[ModelSpec] = None) -> int:
+        """Number of objects of ``model``, or of all models."""
+        return self.store.count(model=model)
+
+    def _claim_top_shortname(self, obj: DiffSyncModel) -> None:
+        """Reserve ``obj``'s shortname among top-level objects of its type, or raise naming both objects."""
+        modelname = obj.get_type()
+        names = self._top_shortnames.get(modelname)
+        if names is None:
+            names = {other.get_shortname(): other.get_unique_id() for other in self.store.get_all(model=modelname)}
+            self._top_shortnames[modelname] = names
+        shortname, uid = obj.get_shortname(), obj.get_unique_id()
+        other_uid = names.get(shortname)
+        if other_uid is not None and other_uid != uid:
+            raise ObjectAlreadyExists(
+                f"Shortname collision in {self}: {modelname} {uid!r} and {other_uid!r} both have shortname "
+                f"{shortname!r}; shortnames of top-level objects must be unique",
+                self.store.get(model=modelname, identifier=other_uid),
+            )
+        names[shortname] = uid
+
+
+try:
+    from typing_extensions import deprecated as _deprecated
+except ImportError:  # pragma: no cover - typing_extensions ships with pydantic
+    def _deprecated(message: str) -> Callable[[type], type]:
+        return lambda cls: cls
+
+
+@_deprecated("'diffsync.DiffSync' is deprecated and will be removed with 2.1, use 'diffsync.Adapter' instead.")
+class DiffSync(Adapter):
+    """Old name of Adapter, kept for compatibility."""
+
+
+DiffSyncModel.model_rebuild()

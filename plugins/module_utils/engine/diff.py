@@ -1,0 +1,255 @@
+"""Diff and DiffElement: the result of comparing two adapters (diffsync 2.2.3 API and output)."""
+
+from __future__ import annotations
+
+from functools import total_ordering
+from typing import Any, Iterable, Iterator, Optional
+
+from .enum import DiffSyncActions
+from .exceptions import ObjectAlreadyExists
+from .utils import OrderedDefaultDict
+
+StrType = str  # ``str`` is shadowed by the ``str()`` methods below
+_SUMMARY_KEYS = (DiffSyncActions.CREATE, DiffSyncActions.UPDATE, DiffSyncActions.DELETE, "no-change")
+
+
+class Diff:
+    """DiffElements grouped by model name: ``children[model_name][element_name]``, in insertion order.
+
+    Subclasses may define ``order_children_<model_name>(children)`` to change the order in which
+    ``get_children()`` (and so ``dict()`` and a sync) visits a group; ``str()`` keeps insertion order.
+    """
+
+    def __init__(self) -> None:
+        self.children: OrderedDefaultDict[StrType, dict[StrType, DiffElement]] = OrderedDefaultDict(dict)
+        self.models_processed = 0
+
+    def __len__(self) -> int:
+        """Number of elements, counting every descendant."""
+        return sum(len(child) for child in self.get_children())
+
+    def complete(self) -> None:
+        """Called once the diff is fully built; a subclass may persist or post-process it here."""
+
+    def add(self, element: DiffElement) -> None:
+        """Add ``element``; ObjectAlreadyExists when its group already has an element of that name."""
+        group = self.children[element.type]
+        if element.name in group:
+            raise ObjectAlreadyExists(f"Already storing a {element.type} named {element.name}", element)
+        group[element.name] = element
+
+    def groups(self) -> list[StrType]:
+        """The model names present, in insertion order."""
+        return list(self.children.keys())
+
+    def has_diffs(self) -> bool:
+        """True when any element, or any descendant, calls for a change."""
+        return any(child.has_diffs(include_children=True) for group in self.children.values() for child in group.values())
+
+    def get_children(self) -> Iterator[DiffElement]:
+        """Every top element, group by group, each group in the order its ``order_children_*`` hook gives."""
+        for group, elements in self.children.items():
+            order = getattr(self, f"order_children_{group}", self.order_children_default)
+            yield from order(elements)
+
+    @classmethod
+    def order_children_default(cls, children: dict[StrType, DiffElement]) -> Iterator[DiffElement]:
+        """Insertion order."""
+        yield from children.values()
+
+    def summary(self) -> dict[StrType, int]:
+        """Counts of create/update/delete/no-change elements, plus ``skip`` for models left out of the diff."""
+        counts = dict.fromkeys(_SUMMARY_KEYS, 0)
+        for child in self.get_children():
+            child.count_into(counts)
+        counts[DiffSyncActions.SKIP] = (
+            self.models_processed
+            - counts[DiffSyncActions.CREATE]
+            - 2 * counts[DiffSyncActions.UPDATE]  # an update or no-change pair was processed on both sides
+            - counts[DiffSyncActions.DELETE]
+            - 2 * counts["no-change"]
+        )
+        return counts
+
+    def str(self, indent: int = 0) -> StrType:
+        """Human-readable view of the elements that have diffs, or ``(no diffs)``."""
+        margin = " " * indent
+        lines = []
+        for group, elements in self.children.items():
+            changed = [child for child in elements.values() if child.has_diffs(include_children=True)]
+            if changed:
+                lines.append(f"{margin}{group}")
+                lines.extend(child.str(indent + 2) for child in changed)
+        return "\n".join(lines) or "(no diffs)"
+
+    def dict(self) -> dict[StrType, dict[StrType, dict]]:
+        """``{model_name: {element_name: element.dict()}}`` for the elements that have diffs."""
+        result: dict[StrType, dict[StrType, dict]] = {}
+        for child in self.get_children():
+            if child.has_diffs(include_children=True):
+                result.setdefault(child.type, {})[child.name] = child.dict()
+        return result
+
+
+@total_ordering
+class DiffElement:  # pylint: disable=too-many-instance-attributes
+    """One object as seen on both sides: its keys, its attributes on each side, and its children's diff.
+
+    ``source_attrs``/``dest_attrs`` are None when the object is absent on that side.
+    """
+
+    __slots__ = ("type", "name", "keys", "source_name", "dest_name", "source_attrs", "dest_attrs",
+                 "_child_diff", "_diff_class", "__dict__")
+
+    def __init__(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+        self,
+        obj_type: StrType,
+        name: StrType,
+        keys: dict,
+        source_name: StrType = "source",
+        dest_name: StrType = "dest",
+        diff_class: type[Diff] = Diff,
+    ) -> None:
+        if not isinstance(obj_type, StrType):
+            raise ValueError(f"obj_type must be a string (not {type(obj_type)})")
+        if not isinstance(name, StrType):
+            raise ValueError(f"name must be a string (not {type(name)})")
+        self.type = obj_type
+        self.name = name
+        self.keys = keys
+        self.source_name = source_name
+        self.dest_name = dest_name
+        self.source_attrs: Optional[dict] = None
+        self.dest_attrs: Optional[dict] = None
+        self._child_diff: Optional[Diff] = None
+        self._diff_class = diff_class
+
+    @property
+    def child_diff(self) -> Diff:
+        """The diff of this element's children (created on first use to keep leaf elements small)."""
+        if self._child_diff is None:
+            self._child_diff = self._diff_class()
+        return self._child_diff
+
+    @child_diff.setter
+    def child_diff(self, value: Diff) -> None:
+        self._child_diff = value
+
+    def __lt__(self, other: DiffElement) -> bool:
+        return (self.type, self.name) < (other.type, other.name)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DiffElement):
+            return NotImplemented
+        return (self.type, self.name, self.keys, self.source_attrs, self.dest_attrs) == (
+            other.type, other.name, other.keys, other.source_attrs, other.dest_attrs)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> StrType:
+        return (
+            f'{self.type} "{self.name}" : {self.keys} : '
+            f"{self.source_name} → {self.dest_name} : {self.get_attrs_diffs()}"
+        )
+
+    def __len__(self) -> int:
+        """One for this element plus all its descendants."""
+        return 1 + sum(len(child) for child in self.get_children())
+
+    @property
+    def action(self) -> Optional[StrType]:
+        """``create``, ``update``, ``delete``, or None when nothing is to be done for this element itself."""
+        source, dest = self.source_attrs, self.dest_attrs
+        if source is None:
+            return DiffSyncActions.DELETE if dest is not None else None
+        if dest is None:
+            return DiffSyncActions.CREATE
+        if source is not dest and any(source[key] != dest[key] for key in self.get_attrs_keys()):
+            return DiffSyncActions.UPDATE
+        return None
+
+    def add_attrs(self, source: Optional[dict] = None, dest: Optional[dict] = None) -> None:
+        """Set the source and/or destination attributes (None leaves that side as it was)."""
+        if source is not None:
+            self.source_attrs = source
+        if dest is not None:
+            self.dest_attrs = dest
+
+    def get_attrs_keys(self) -> Iterable[StrType]:
+        """Attribute names to compare: those on both sides, or on the one side present."""
+        source, dest = self.source_attrs, self.dest_attrs
+        if source is not None and dest is not None:
+            return [key for key in dest if key in source]
+        if dest is not None:
+            return dest.keys()
+        if source is not None:
+            return source.keys()
+        return []
+
+    def get_attrs_diffs(self) -> dict[StrType, dict[StrType, Any]]:
+        """``{"-": old values, "+": new values}`` of differing attributes; one side only for create/delete."""
+        source, dest = self.source_attrs, self.dest_attrs
+        if source is not None and dest is not None:
+            changed = [key for key in self.get_attrs_keys() if source[key] != dest[key]]
+            return {"-": {key: dest[key] for key in changed}, "+": {key: source[key] for key in changed}}
+        if dest is not None:
+            return {"-": dict(dest)}
+        if source is not None:
+            return {"+": dict(source)}
+        return {}
+
+    def add_child(self, element: DiffElement) -> None:
+        """Attach a child element (names must be unique per type)."""
+        self.child_diff.add(element)
+
+    def get_children(self) -> Iterator[DiffElement]:
+        """The child elements, in the child diff's order."""
+        if self._child_diff is not None:
+            yield from self._child_diff.get_children()
+
+    def has_diffs(self, include_children: bool = True) -> bool:
+        """True when this element (or, with ``include_children``, a descendant) calls for a change."""
+        source, dest = self.source_attrs, self.dest_attrs
+        if (source is None) != (dest is None):
+            return True
+        if source is not None and source is not dest:
+            if any(source.get(key) != dest.get(key) for key in self.get_attrs_keys()):  # type: ignore[union-attr]
+                return True
+        return include_children and self._child_diff is not None and self._child_diff.has_diffs()
+
+    def count_into(self, counts: dict[StrType, int]) -> None:
+        """Add this element's and its descendants' actions to ``counts``."""
+        counts[self.action or "no-change"] += 1
+        for child in self.get_children():
+            child.count_into(counts)
+
+    def summary(self) -> dict[StrType, int]:
+        """Counts of create/update/delete/no-change for this element and its descendants."""
+        counts = dict.fromkeys(_SUMMARY_KEYS, 0)
+        self.count_into(counts)
+        return counts
+
+    def str(self, indent: int = 0) -> StrType:
+        """Human-readable view of this element's changes and its children's."""
+        margin = " " * indent
+        result = f"{margin}{self.type}: {self.name}"
+        if self.source_attrs is not None and self.dest_attrs is not None:
+            diffs = self.get_attrs_diffs()
+            for attr, new in diffs["+"].items():
+                result += f"\n{margin}  {attr}    {self.source_name}({new})    {self.dest_name}({diffs['-'][attr]})"
+        elif self.dest_attrs is not None:
+            result += f" MISSING in {self.source_name}"
+        elif self.source_attrs is not None:
+            result += f" MISSING in {self.dest_name}"
+        if self._child_diff is not None and self._child_diff.has_diffs():
+            result += "\n" + self._child_diff.str(indent + 2)
+        elif self.source_attrs is None and self.dest_attrs is None:
+            result += " (no diffs)"
+        return result
+
+    def dict(self) -> dict[StrType, Any]:
+        """``{"-": ..., "+": ..., <child model>: {...}}`` as diffsync renders an element."""
+        result: dict[StrType, Any] = dict(self.get_attrs_diffs())
+        if self._child_diff is not None and self._child_diff.has_diffs():
+            result.update(self._child_diff.dict())
+        return result

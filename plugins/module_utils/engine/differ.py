@@ -1,0 +1,167 @@
+"""Computing a Diff between two adapters (same element order and counts as diffsync 2.2.3)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
+
+from .diff import Diff, DiffElement
+from .enum import DiffSyncFlags, DiffSyncModelFlags
+from .logging import get_logger
+from .utils import intersection, symmetric_difference
+
+if TYPE_CHECKING:
+    from .adapter import Adapter
+    from .model import DiffSyncModel
+
+Pair = tuple[Optional["DiffSyncModel"], Optional["DiffSyncModel"]]
+_log = get_logger("diff")
+
+
+class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
+    """Builds the Diff that would turn ``dst_diffsync`` into ``src_diffsync``.
+
+    Elements follow the destination's ``top_level`` order (types on both sides only); within a type,
+    source objects in load order, then destination-only ones; children recursively per child type.
+    """
+
+    def __init__(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+        self,
+        src_diffsync: Adapter,
+        dst_diffsync: Adapter,
+        flags: DiffSyncFlags,
+        diff_class: type[Diff] = Diff,
+        callback: Optional[Callable[[str, int, int], None]] = None,
+    ) -> None:
+        self.src_diffsync = src_diffsync
+        self.dst_diffsync = dst_diffsync
+        self.flags = flags
+        self.diff_class = diff_class
+        self.callback = callback
+        self.diff: Optional[Diff] = None
+        self.models_processed = 0
+        self.total_models = len(src_diffsync) + len(dst_diffsync)
+        self._skip_src = bool(flags & DiffSyncFlags.SKIP_UNMATCHED_SRC)
+        self._skip_dst = bool(flags & DiffSyncFlags.SKIP_UNMATCHED_DST)
+
+    def incr_models_processed(self, delta: int = 1) -> None:
+        """Count processed models and report progress to the callback."""
+        if delta:
+            self.models_processed += delta
+            if self.callback:
+                self.callback("diff", self.models_processed, self.total_models)
+
+    def calculate_diffs(self) -> Diff:
+        """Compute (once) and return the diff."""
+        if self.diff is not None:
+            return self.diff
+        _log.info("Diff of %s into %s: %d models", self.src_diffsync, self.dst_diffsync, self.total_models)
+        diff = self.diff_class()
+        src_top, dst_top = self.src_diffsync.top_level, self.dst_diffsync.top_level
+        for skipped in symmetric_difference(dst_top, src_top):
+            side = self.dst_diffsync if skipped in dst_top else self.src_diffsync
+            self.incr_models_processed(len(side.get_all(skipped)))
+        for obj_type in intersection(dst_top, src_top):
+            src_objs = self.src_diffsync.get_all(obj_type)
+            dst_objs = self.dst_diffsync.get_all(obj_type)
+            for element in self.diff_object_list(src=src_objs, dst=dst_objs):
+                diff.add(element)
+        diff.models_processed = self.models_processed
+        self.diff = diff
+        diff.complete()
+        _log.info("Diff complete: %s", diff.summary() if _log.isEnabledFor(20) else "")
+        return diff
+
+    def diff_object_list(self, src: list[DiffSyncModel], dst: list[DiffSyncModel]) -> list[DiffElement]:
+        """Elements for two lists of objects of one type, matched by unique id."""
+        if not isinstance(src, Iterable) or not isinstance(dst, Iterable):
+            raise TypeError(f"Type combination {type(src)}/{type(dst)} is not supported... for now")
+        by_uid_src = src if isinstance(src, dict) else {obj.get_unique_id(): obj for obj in src}
+        by_uid_dst = dst if isinstance(dst, dict) else {obj.get_unique_id(): obj for obj in dst}
+        pairs: dict[str, Pair] = {uid: (obj, by_uid_dst.get(uid)) for uid, obj in by_uid_src.items()}
+        for uid, obj in by_uid_dst.items():
+            if uid not in pairs:
+                pairs[uid] = (None, obj)
+        self.incr_models_processed(max(len(src) - len(pairs), 0) + max(len(dst) - len(pairs), 0))
+        self.validate_objects_for_diff(pairs.values())
+        elements = []
+        for src_obj, dst_obj in pairs.values():
+            element = self.diff_object_pair(src_obj, dst_obj)
+            if element is not None:
+                elements.append(element)
+        return elements
+
+    @staticmethod
+    def validate_objects_for_diff(object_pairs: Iterable[Pair]) -> None:
+        """TypeError/ValueError when a matched pair differs in type, shortname or identifiers."""
+        for src_obj, dst_obj in object_pairs:
+            if src_obj is None or dst_obj is None:
+                continue
+            if src_obj.get_type() != dst_obj.get_type():
+                raise TypeError(f"Type mismatch: {src_obj.get_type()} vs {dst_obj.get_type()}")
+            if src_obj.get_shortname() != dst_obj.get_shortname():
+                raise ValueError(f"Shortname mismatch: {src_obj.get_shortname()} vs {dst_obj.get_shortname()}")
+            if src_obj.get_identifiers() != dst_obj.get_identifiers():
+                raise ValueError(f"Keys mismatch: {src_obj.get_identifiers()} vs {dst_obj.get_identifiers()}")
+
+    def _skipped(self, src_obj: Optional[DiffSyncModel], dst_obj: Optional[DiffSyncModel]) -> bool:
+        """True when flags on the call or on the models leave this pair out of the diff."""
+        if src_obj is None:
+            return self._skip_dst or bool(dst_obj.model_flags & _SKIP_DST_OR_IGNORE)  # type: ignore[union-attr]
+        if dst_obj is None:
+            return self._skip_src or bool(src_obj.model_flags & _SKIP_SRC_OR_IGNORE)
+        return bool((src_obj.model_flags | dst_obj.model_flags) & DiffSyncModelFlags.IGNORE)
+
+    def diff_object_pair(
+        self, src_obj: Optional[DiffSyncModel], dst_obj: Optional[DiffSyncModel]
+    ) -> Optional[DiffElement]:
+        """The element for one object seen on one or both sides, or None when it is skipped."""
+        obj = src_obj if src_obj is not None else dst_obj
+        if obj is None:
+            raise RuntimeError("diff_object_pair() called with neither src_obj nor dst_obj??")
+        if self._skipped(src_obj, dst_obj):
+            self.incr_models_processed()
+            return None
+        element = DiffElement(
+            obj.get_type(), obj.get_shortname(), obj.get_identifiers(),
+            self.src_diffsync.name, self.dst_diffsync.name, self.diff_class,  # type: ignore[arg-type]
+        )
+        source = src_obj.get_attrs() if src_obj is not None else None
+        dest = dst_obj.get_attrs() if dst_obj is not None else None
+        element.source_attrs = source
+        element.dest_attrs = source if dest is not None and dest == source else dest  # share equal dicts
+        self.incr_models_processed((src_obj is not None) + (dst_obj is not None))
+        self.diff_child_objects(element, src_obj, dst_obj)
+        return element
+
+    def diff_child_objects(
+        self, diff_element: DiffElement, src_obj: Optional[DiffSyncModel], dst_obj: Optional[DiffSyncModel]
+    ) -> DiffElement:
+        """Diff the children of a pair, attaching their elements to ``diff_element``."""
+        for child_type, src_field, dst_field in self._child_fields(src_obj, dst_obj):
+            src_children = self.src_diffsync.get_by_uids(getattr(src_obj, src_field), child_type) if src_field else []
+            dst_children = self.dst_diffsync.get_by_uids(getattr(dst_obj, dst_field), child_type) if dst_field else []
+            if not src_children and not dst_children:
+                continue
+            for child_element in self.diff_object_list(src=src_children, dst=dst_children):
+                diff_element.add_child(child_element)
+        return diff_element
+
+    def _child_fields(
+        self, src_obj: Optional[DiffSyncModel], dst_obj: Optional[DiffSyncModel]
+    ) -> list[tuple[str, Optional[str], Optional[str]]]:
+        """(child type, source field, destination field) for child types to diff; counts one-sided types."""
+        src_map = src_obj.get_children_mapping() if src_obj is not None else {}
+        dst_map = dst_obj.get_children_mapping() if dst_obj is not None else {}
+        if src_obj is None or dst_obj is None:
+            return [(kind, src_map.get(kind), dst_map.get(kind)) for kind in (src_map or dst_map)]
+        for kind, field in src_map.items():
+            if kind not in dst_map:
+                self.incr_models_processed(len(getattr(src_obj, field)))
+        for kind, field in dst_map.items():
+            if kind not in src_map:
+                self.incr_models_processed(len(getattr(dst_obj, field)))
+        return [(kind, field, dst_map[kind]) for kind, field in src_map.items() if kind in dst_map]
+
+
+_SKIP_SRC_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_SRC | DiffSyncModelFlags.IGNORE
+_SKIP_DST_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_DST | DiffSyncModelFlags.IGNORE

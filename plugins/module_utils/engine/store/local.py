@@ -1,0 +1,73 @@
+"""In-memory store: live objects in insertion order, nothing persisted."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import ObjectNotFound
+from . import BaseStore, ModelSpec, check_can_add
+
+if TYPE_CHECKING:
+    from ..model import DiffSyncModel
+
+
+class LocalStore(BaseStore):
+    """Objects kept in ``_data[model_name][unique_id]``; the default store of every adapter."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._data: defaultdict[str, dict[str, DiffSyncModel]] = defaultdict(dict)
+
+    def get_all_model_names(self) -> set[str]:
+        return set(self._data.keys())
+
+    def get(self, *, model: ModelSpec, identifier: str | dict) -> DiffSyncModel:
+        object_class, modelname = self._get_object_class_and_model(model)
+        uid = self._get_uid(model, object_class, identifier)
+        try:
+            return self._data[modelname][uid]
+        except KeyError:
+            raise ObjectNotFound(f"{modelname} {uid} not present in {self}") from None
+
+    def get_all(self, *, model: ModelSpec) -> list[DiffSyncModel]:
+        return list(self._data[self._model_name(model)].values())  # type: ignore[index]
+
+    def get_by_uids(self, *, uids: list[str], model: ModelSpec) -> list[DiffSyncModel]:
+        modelname = self._model_name(model)
+        objects = self._data[modelname]  # type: ignore[index]
+        try:
+            return [objects[uid] for uid in uids]
+        except KeyError as exc:
+            raise ObjectNotFound(f"{modelname} {exc.args[0]} not present in {self}") from None
+
+    def add(self, *, obj: DiffSyncModel) -> None:
+        objects = self._data[obj.get_type()]
+        uid = obj.get_unique_id()
+        existing = objects.get(uid)
+        if existing is obj:
+            return
+        if existing is not None:
+            check_can_add(existing, obj, self)
+        if obj.adapter is None and self.adapter is not None:
+            obj.adapter = self.adapter
+        objects[uid] = obj
+
+    def update(self, *, obj: DiffSyncModel) -> None:
+        self._data[obj.get_type()][obj.get_unique_id()] = obj
+
+    def remove(self, *, obj: DiffSyncModel, remove_children: bool = False) -> None:
+        modelname, uid = obj.get_type(), obj.get_unique_id()
+        try:
+            del self._data[modelname][uid]
+        except KeyError:
+            raise ObjectNotFound(f"{modelname} {uid} not present in {self}") from None
+        if obj.adapter is not None:
+            obj.adapter = None
+        if remove_children:
+            self._remove_children(obj)
+
+    def count(self, *, model: ModelSpec | None = None) -> int:
+        if model is None:
+            return sum(len(objects) for objects in self._data.values())
+        return len(self._data[self._model_name(model)])  # type: ignore[index]

@@ -1,0 +1,191 @@
+"""Applying a Diff to the destination adapter, element by element (diffsync 2.2.3 semantics)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Callable, Optional
+
+from .diff import Diff, DiffElement
+from .enum import DiffSyncActions, DiffSyncFlags, DiffSyncModelFlags, DiffSyncStatus
+from .exceptions import ObjectCrudException, ObjectNotCreated, ObjectNotDeleted, ObjectNotUpdated
+from .logging import get_logger
+from .report import OperationResult, SyncReport
+
+if TYPE_CHECKING:
+    from .adapter import Adapter
+    from .model import DiffSyncModel
+
+_log = get_logger("sync")
+_CREATE, _UPDATE, _DELETE = DiffSyncActions.CREATE, DiffSyncActions.UPDATE, DiffSyncActions.DELETE
+
+
+class DiffSyncSyncer:
+    """Walks a Diff and calls create/update/delete on the destination's models.
+
+    Per-element state is passed down the recursion; the syncer itself holds only the run's settings,
+    the progress counter and the ``report`` of every attempted operation.
+    """
+
+    def __init__(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+        self,
+        diff: Diff,
+        src_diffsync: Adapter,
+        dst_diffsync: Adapter,
+        flags: DiffSyncFlags,
+        callback: Optional[Callable[[str, int, int], None]] = None,
+    ) -> None:
+        self.diff = diff
+        self.src_diffsync = src_diffsync
+        self.dst_diffsync = dst_diffsync
+        self.flags = flags
+        self.callback = callback
+        self.elements_processed = 0
+        self.total_elements = len(diff) if callback else 0
+        self.report = SyncReport()
+        self._continue_on_failure = bool(flags & DiffSyncFlags.CONTINUE_ON_FAILURE)
+
+    def incr_elements_processed(self, delta: int = 1) -> None:
+        """Count processed elements and report progress to the callback."""
+        if delta:
+            self.elements_processed += delta
+            if self.callback:
+                self.callback("sync", self.elements_processed, self.total_elements)
+
+    def perform_sync(self) -> bool:
+        """Apply the diff inside one store transaction; True when anything changed."""
+        _log.info("Sync of %s into %s", self.src_diffsync, self.dst_diffsync)
+        changed = False
+        with self.dst_diffsync.store.transaction():
+            for element in self.diff.get_children():
+                changed |= self.sync_diff_element(element)
+        _log.info("Sync complete: %d operation(s), %d failed", len(self.report.operations), len(self.report.failures))
+        return changed
+
+    def sync_diff_element(self, element: DiffElement, parent_model: Optional[DiffSyncModel] = None) -> bool:
+        """Apply one element and then its children; True when this subtree changed anything."""
+        try:
+            return self._sync_element(element, parent_model)
+        except Exception as exc:  # annotate, keep the original type for callers that catch it
+            self._annotate(exc, element)
+            raise
+
+    def _sync_element(self, element: DiffElement, parent_model: Optional[DiffSyncModel]) -> bool:
+        model_class = getattr(self.dst_diffsync, element.type)
+        action = element.action
+        dst_model = self.dst_diffsync.get_or_none(model_class, element.keys)
+        if dst_model is not None:
+            dst_model.set_status(DiffSyncStatus.UNKNOWN)
+        flags = dst_model.model_flags if dst_model is not None else DiffSyncModelFlags.NONE
+        natural_order = bool(flags & DiffSyncModelFlags.NATURAL_DELETION_ORDER)
+        skip_children = bool(flags & DiffSyncModelFlags.SKIP_CHILDREN_ON_DELETE)
+        changed = False
+        children_first = natural_order and action == _DELETE
+        if children_first and not skip_children:
+            changed = self._sync_children(element, dst_model)
+        result = self.sync_model(model_class, element, dst_model, action)
+        changed |= action is not None
+        if result is None:
+            if action is not None:
+                _log.warning("No object resulted from sync of %s %r; its children are skipped", element.type, element.name)
+            return changed
+        self._store_result(action, result, parent_model, skip_children)
+        if action == _DELETE and skip_children:
+            return changed
+        self.incr_elements_processed()
+        if not children_first:
+            changed |= self._sync_children(element, result)
+        return changed
+
+    def _sync_children(self, element: DiffElement, parent: Optional[DiffSyncModel]) -> bool:
+        changed = False
+        for child in element.get_children():
+            changed |= self.sync_diff_element(child, parent_model=parent)
+        return changed
+
+    def _store_result(
+        self, action: Optional[str], model: DiffSyncModel, parent: Optional[DiffSyncModel], skip_children: bool
+    ) -> None:
+        """Record the outcome of a create/update/delete in the destination's store."""
+        dst = self.dst_diffsync
+        if action == _CREATE:
+            if parent is not None:
+                parent.add_child(model)
+            dst.add(model)
+        elif action == _DELETE:
+            if parent is not None:
+                parent.remove_child(model)
+            dst.remove(model, remove_children=skip_children)
+        elif action == _UPDATE:
+            dst.store.object_changed(model)
+
+    def sync_model(
+        self, model_class: type[DiffSyncModel], element: DiffElement, dst_model: Optional[DiffSyncModel],
+        action: Optional[str],
+    ) -> Optional[DiffSyncModel]:
+        """Call the model's create/update/delete; the resulting model, or None on failure.
+
+        Raises the model's ObjectCrudException unless CONTINUE_ON_FAILURE is set.
+        """
+        if action is None:
+            if self.flags & DiffSyncFlags.LOG_UNCHANGED_RECORDS and _log.isEnabledFor(logging.DEBUG):
+                _log.debug("%s %r: no changes to apply; no action needed", element.type, element.name)
+            return dst_model
+        attrs = element.get_attrs_diffs().get("+", {})
+        try:
+            model = self._call_model(model_class, element, dst_model, action, attrs)
+        except ObjectCrudException as exc:
+            self._record(element, action, attrs, DiffSyncStatus.ERROR, str(exc), error=exc)
+            if self._continue_on_failure:
+                return None
+            raise
+        if model is None:
+            self._record(element, action, attrs, DiffSyncStatus.FAILURE,
+                         f"{model_class.get_type()} {action} did not return the model object.")
+            return None
+        status, message = model.get_status()
+        self._record(element, action, attrs, status, message)
+        return model
+
+    def _call_model(
+        self, model_class: type[DiffSyncModel], element: DiffElement, dst_model: Optional[DiffSyncModel],
+        action: str, attrs: dict,
+    ) -> Optional[DiffSyncModel]:
+        modelname = model_class.get_type()
+        if action == _CREATE:
+            if dst_model is not None:
+                raise ObjectNotCreated(f"Failed to create {modelname} {element.keys} - it already exists!")
+            return model_class.create(adapter=self.dst_diffsync, ids=element.keys, attrs=attrs)
+        if dst_model is None:
+            error = ObjectNotUpdated if action == _UPDATE else ObjectNotDeleted
+            raise error(f"Failed to {action} {modelname} {element.keys} - not found!")
+        if action == _UPDATE:
+            return dst_model.update(attrs=attrs)
+        if action == _DELETE:
+            return dst_model.delete()
+        raise ObjectCrudException(f'Unknown action "{action}"!')
+
+    def _record(  # pylint: disable=too-many-arguments,too-many-positional-arguments
+        self, element: DiffElement, action: str, attrs: dict, status: DiffSyncStatus, message: str,
+        error: Optional[Exception] = None,
+    ) -> None:
+        uid = getattr(self.dst_diffsync, element.type).create_unique_id(**element.keys)
+        self.report.record(OperationResult(
+            action=action, model=element.type, unique_id=uid, keys=dict(element.keys), attrs=dict(attrs),
+            status=status.value, message=message, error=f"{type(error).__name__}: {error}" if error else None,
+        ))
+        level = {DiffSyncStatus.SUCCESS: logging.INFO, DiffSyncStatus.FAILURE: logging.WARNING}.get(status, logging.ERROR)
+        if _log.isEnabledFor(level):
+            _log.log(level, "%s %s %r: %s (%s)", action, element.type, uid, message, status.value)
+
+    def _annotate(self, exc: Exception, element: DiffElement) -> None:
+        """Name the failing element on an unexpected exception and attach the report of what was applied."""
+        if getattr(exc, "sync_report", None) is not None:
+            return
+        exc.add_note(
+            f"while syncing {element.action or 'no-change'} of {element.type} {element.name!r} "
+            f"(keys {element.keys!r}) into {self.dst_diffsync}; {self.report.describe_applied()}"
+        )
+        try:
+            exc.sync_report = self.report  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
