@@ -1,0 +1,71 @@
+"""JSON form of stored objects, shared by the persistent stores. Never pickle.
+
+A stored value is the JSON object of the model's fields (``adapter`` left out, ``model_flags`` as an
+int). Reading one back validates it through the adapter's model class, so a corrupt or foreign value
+raises StoreCorrupted instead of producing a half-built object or running any code.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from ..exceptions import StoreCorrupted
+
+if TYPE_CHECKING:
+    from ..adapter import Adapter
+    from ..model import DiffSyncModel
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _is_plain(value: Any) -> bool:
+    return isinstance(value, _PLAIN) or (type(value) is list and all(isinstance(item, _PLAIN) for item in value))
+
+
+def object_to_data(obj: DiffSyncModel) -> dict[str, Any]:
+    """The JSON-ready dict of ``obj``'s fields."""
+    values = obj.__dict__
+    if obj._plain_dump and all(_is_plain(value) for key, value in values.items() if key not in ("adapter", "model_flags")):
+        data = {key: (list(value) if type(value) is list else value) for key, value in values.items() if key != "adapter"}
+        data["model_flags"] = obj.model_flags.value
+        return data
+    return obj.model_dump(mode="json", exclude={"adapter"})
+
+
+def dump_object(obj: DiffSyncModel) -> str:
+    """Compact JSON text of ``obj``."""
+    return json.dumps(object_to_data(obj), separators=(",", ":"), ensure_ascii=False)
+
+
+def model_class_for(adapter: Adapter | None, modelname: str) -> Any:
+    """The adapter's model class for ``modelname``; StoreCorrupted when the adapter does not define it."""
+    from ..model import DiffSyncModel  # pylint: disable=import-outside-toplevel
+
+    model_class = getattr(adapter, modelname, None)
+    if not (isinstance(model_class, type) and issubclass(model_class, DiffSyncModel)):
+        raise StoreCorrupted(
+            f"Stored model {modelname!r} is not a model of adapter {adapter}: add `{modelname} = <DiffSyncModel "
+            f"subclass>` to the adapter class, or use a store_id that belongs to this adapter"
+        )
+    return model_class
+
+
+def load_object(adapter: Adapter | None, modelname: str, raw: str | bytes, *, where: str) -> DiffSyncModel:
+    """Rebuild one object from its stored JSON through the model schema; ``where`` names it in errors."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise StoreCorrupted(f"{where}: stored value is not valid JSON ({exc.__class__.__name__}); refusing to load it") from None
+    if not isinstance(data, dict):
+        raise StoreCorrupted(f"{where}: stored value is a JSON {type(data).__name__}, expected an object")
+    model_class = model_class_for(adapter, modelname)
+    try:
+        obj = model_class.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in exc.errors()[:5])
+        raise StoreCorrupted(f"{where}: stored value does not fit model {modelname!r}: {problems}") from None
+    obj.adapter = adapter
+    return obj
