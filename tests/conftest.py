@@ -88,15 +88,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def _start(**options: Any) -> RedisServer:
     """Start a server, or fail the test with the reason (never skip)."""
+    server = None
     try:
         server = RedisServer(**options)
-    except RedisServerError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
         return server.start()
     except RedisServerError as exc:
+        reason = str(exc)  # fail below, outside the handler, for a clean report
+    if server is not None:
         server.close()
-        pytest.fail(f"cannot start a test redis-server: {exc}", pytrace=False)
+    pytest.fail(f"cannot start a test redis-server: {reason}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -23,8 +23,13 @@ cleanup() {
     fi
 }
 
+has_redis_server() {
+    local path
+    path="$(command -v redis-server)" && [[ -x "$path" ]]
+}
+
 ensure_redis_server() {
-    if command -v redis-server >/dev/null; then
+    if has_redis_server; then
         return
     fi
     log "redis-server is missing: installing it from Debian's packages"
@@ -33,7 +38,7 @@ ensure_redis_server() {
     "${sudo[@]}" apt-get update -qq
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y -qq --no-install-recommends redis-server >/dev/null
-    command -v redis-server >/dev/null || { echo "redis-server still not on PATH" >&2; exit 1; }
+    has_redis_server || { echo "redis-server is still not on PATH after apt-get install" >&2; exit 1; }
 }
 
 requirements_hash() {
