@@ -102,6 +102,26 @@ class BaseStore(abc.ABC):
     def close(self) -> None:
         """Release connections or files held by the store. Safe to call twice."""
 
+    def clear(self) -> None:
+        """Remove every object of this store (its metadata stays). Persistent stores must override it."""
+        for modelname in self.get_all_model_names():
+            for obj in self.get_all(model=modelname):
+                self.remove(obj=obj)
+
+    def get_metadata(self, key: str) -> str | None:
+        """A text value kept beside the objects (for example the schema an adapter was loaded with), or None."""
+        return self._metadata().get(key)
+
+    def set_metadata(self, key: str, value: str) -> None:
+        """Keep ``value`` under ``key`` beside the objects. Persistent stores must override it to persist."""
+        self._metadata()[key] = value
+
+    def _metadata(self) -> dict[str, str]:
+        metadata = self.__dict__.get("_metadata_values")
+        if metadata is None:
+            metadata = self.__dict__["_metadata_values"] = {}
+        return metadata
+
     # -- operations built on the interface ---------------------------------------------------------
 
     def get_or_instantiate(
