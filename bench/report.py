@@ -163,6 +163,21 @@ def method_lines(args: argparse.Namespace) -> list[str]:
     ]
 
 
+def profile_sections(results: list[SizeResult]) -> list[str]:
+    """The engine's cProfile listings, one fenced block per size, store and phase."""
+    lines: list[str] = []
+    for result in results:
+        for store, cells in result["stores"].items():
+            run = cells.get("engine", {}).get("profile", {})
+            if "error" in run:
+                lines += [f"Profile run failed (size {result['size']:,}, {store}):", "```", run["error"], "```", ""]
+            for phase, text in run.get("profiles", {}).items():
+                title = f"### cProfile: engine {phase}, {result['size']:,} objects a side, {store} store"
+                lines += [title, "", "Top 15 by cumulative time (profiled run, slower than the timed run).", ""]
+                lines += ["```", text, "```", ""]
+    return lines
+
+
 def print_report(results: list[SizeResult], args: argparse.Namespace) -> int:
     """Print the whole report; return the exit code (1 when any correctness check failed)."""
     import checks
@@ -174,6 +189,7 @@ def print_report(results: list[SizeResult], args: argparse.Namespace) -> int:
     problems, notes = checks.correctness(results)
     lines += checks.target_lines(results, args.store)
     lines += [f"Note: {note}" for note in notes] + ([""] if notes else [])
+    lines += profile_sections(results)
     print("\n".join(lines))
     if problems:
         banner = "!" * 78

@@ -66,6 +66,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument(
+        "--profile",
+        metavar="PHASES",
+        type=lambda v: parse_csv(v, ("load", "diff", "sync", "verify")),
+        default=[],
+        help="also profile these engine phases (cProfile, top 15 by cumulative time), e.g. diff,sync",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write every raw result to this JSON file")
     return parser.parse_args(argv)
 
@@ -128,30 +135,30 @@ class RedisServer:
                 self.process.wait()
 
 
-def run_worker(
-    impl: str, store: str, mode: str, data_path: Path, workdir: Path, redis_port: int | None
-) -> dict[str, t.Any]:
+class Job(t.NamedTuple):
+    """What every worker of one size and store needs."""
+
+    data_path: Path
+    workdir: Path
+    redis_port: int | None
+    profile: list[str]
+
+
+def worker_command(impl: str, store: str, mode: str, job: Job, result_path: Path) -> list[str]:
+    """The argv of one worker process."""
+    command = [sys.executable, str(HERE / "run.py"), "--worker", "--impl", impl, "--store", store, "--mode", mode]
+    command += ["--data", str(job.data_path), "--result", str(result_path), "--workdir", str(job.workdir)]
+    if job.redis_port:
+        command += ["--redis-port", str(job.redis_port)]
+    if mode == "profile":
+        command += ["--profile", ",".join(job.profile)]
+    return command
+
+
+def run_worker(impl: str, store: str, mode: str, job: Job) -> dict[str, t.Any]:
     """One measurement in a fresh interpreter; returns its result or an ``error`` record."""
-    result_path = workdir / f"result-{impl}-{store}-{mode}.json"
-    command = [
-        sys.executable,
-        str(HERE / "run.py"),
-        "--worker",
-        "--impl",
-        impl,
-        "--store",
-        store,
-        "--mode",
-        mode,
-        "--data",
-        str(data_path),
-        "--result",
-        str(result_path),
-        "--workdir",
-        str(workdir),
-    ]
-    if redis_port:
-        command += ["--redis-port", str(redis_port)]
+    result_path = job.workdir / f"result-{impl}-{store}-{mode}.json"
+    command = worker_command(impl, store, mode, job, result_path)
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - our own argv
     if done.returncode != 0 or not result_path.exists():
         return {"impl": impl, "store": store, "mode": mode, "error": (done.stderr or done.stdout)[-4000:]}
@@ -182,15 +189,15 @@ def skip_reason(impl: str, store: str, size: int, args: argparse.Namespace) -> s
     return None
 
 
-def measure_cell(
-    impl: str, store: str, data_path: Path, workdir: Path, args: argparse.Namespace, redis_port: int | None
-) -> dict[str, t.Any]:
-    """Timing runs (best of ``--repeat``) and one memory run for one implementation."""
+def measure_cell(impl: str, store: str, job: Job, args: argparse.Namespace) -> dict[str, t.Any]:
+    """Timing runs (best of ``--repeat``), one memory run and, for the engine, one profile run."""
     started = time.perf_counter()
-    timing = best_of([run_worker(impl, store, "time", data_path, workdir, redis_port) for _ in range(args.repeat)])
+    timing = best_of([run_worker(impl, store, "time", job) for _ in range(args.repeat)])
     cell: dict[str, t.Any] = {"time": timing}
     if not args.no_memory and "error" not in timing:
-        cell["memory"] = run_worker(impl, store, "memory", data_path, workdir, redis_port)
+        cell["memory"] = run_worker(impl, store, "memory", job)
+    if job.profile and impl == "engine" and "error" not in timing:
+        cell["profile"] = run_worker(impl, store, "profile", job)
     progress(f"    {impl:8} on {store:6}: done in {time.perf_counter() - started:.1f} s")
     return cell
 
@@ -212,13 +219,11 @@ def run_size(size: int, args: argparse.Namespace, workdir: Path, redis_port: int
     impls = IMPLS if args.impl == "both" else (args.impl,)
     stores: dict[str, dict[str, t.Any]] = {}
     for store in args.store:
+        job = Job(data_path, workdir, redis_port if store == "redis" else None, args.profile)
         stores[store] = {}
         for impl in impls:
             reason = skip_reason(impl, store, size, args)
-            port = redis_port if store == "redis" else None
-            stores[store][impl] = (
-                {"skipped": reason} if reason else measure_cell(impl, store, data_path, workdir, args, port)
-            )
+            stores[store][impl] = {"skipped": reason} if reason else measure_cell(impl, store, job, args)
     data_path.unlink()
     return {
         "size": size,

@@ -4,15 +4,19 @@
 both adapters, diffs, syncs and verifies, and writes a JSON result file. In ``time`` mode the
 phases are timed with ``time.perf_counter`` and tracemalloc is off; in ``memory`` mode
 tracemalloc is on and each phase records its peak of traced Python memory (the peak is reset
-before each phase; the memory held by the input dicts and the imported modules is subtracted).
+before each phase; the memory held by the input dicts and the imported modules is subtracted);
+in ``profile`` mode the ``--profile`` phases run under cProfile.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
+import io
 import json
 import logging
+import pstats
 import time
 import tracemalloc
 import typing as t
@@ -59,8 +63,10 @@ def make_adapter(classes: models.Classes, lib_module: str, side: str, args: argp
 class Recorder:
     """Runs phases and records their time or traced-memory peak."""
 
-    def __init__(self, mode: str) -> None:
+    def __init__(self, mode: str, profile: tuple[str, ...] = ()) -> None:
         self.mode = mode
+        self.profile = profile
+        self.profiles: dict[str, str] = {}
         self.results: dict[str, dict[str, float]] = {}
         self.baseline = 0
         if mode == "memory":
@@ -77,15 +83,26 @@ class Recorder:
         gc.collect()
         if self.mode == "memory":
             tracemalloc.reset_peak()
+        profiler = cProfile.Profile() if name in self.profile else None
         start = time.perf_counter()
-        result = func()
+        result = profiler.runcall(func) if profiler else func()
         seconds = time.perf_counter() - start
+        if profiler:
+            self.profiles[name] = profile_text(profiler)
         record: dict[str, float] = {"seconds": seconds}
         if self.mode == "memory":
             current, peak = tracemalloc.get_traced_memory()
             record.update(peak_bytes=peak - self.baseline, held_bytes=current - self.baseline)
         self.results[name] = record
         return result
+
+
+def profile_text(profiler: cProfile.Profile, limit: int = 15) -> str:
+    """The ``limit`` most expensive calls by cumulative time, as pstats prints them."""
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(limit)
+    text = out.getvalue()
+    return text[text.find("   ncalls") :].rstrip() if "   ncalls" in text else text.strip()
 
 
 def load_both(
@@ -104,7 +121,8 @@ def run(args: argparse.Namespace) -> dict[str, t.Any]:
     dataset = json.loads(Path(args.data).read_text())
     lib = models.import_library(args.impl)
     classes = models.build_classes(lib)
-    recorder = Recorder(args.mode)
+    profile = tuple(args.profile.split(",")) if args.mode == "profile" else ()
+    recorder = Recorder(args.mode, profile)
     recorder.set_baseline()
     src, dst = recorder.phase("load", lambda: load_both(classes, lib.__name__, dataset, args))
     counts = {"src": len(src), "dst": len(dst)}
@@ -122,6 +140,7 @@ def run(args: argparse.Namespace) -> dict[str, t.Any]:
         "summary": summary,
         **verify(recorder, src, dst),
         "phases": recorder.results,
+        "profiles": recorder.profiles,
     }
 
 
@@ -150,7 +169,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--worker", action="store_true")
     parser.add_argument("--impl", choices=("diffsync", "engine"), required=True)
     parser.add_argument("--store", choices=("memory", "sqlite", "redis"), required=True)
-    parser.add_argument("--mode", choices=("time", "memory"), required=True)
+    parser.add_argument("--mode", choices=("time", "memory", "profile"), required=True)
+    parser.add_argument("--profile", default="", help="phases to run under cProfile (profile mode)")
     parser.add_argument("--data", required=True)
     parser.add_argument("--result", required=True)
     parser.add_argument("--workdir", required=True)
