@@ -78,10 +78,12 @@ setup_collection() {
     local suffix=/ansible_collections/datasync/diffsync
     if [[ "$CHECKOUT" == *"$suffix" ]]; then
         COLLECTIONS_ROOT="${CHECKOUT%"$suffix"}"
+        log "collection: $CHECKOUT (in place)"
     else
         COLLECTIONS_ROOT="$SCRATCH/collections"
         mkdir -p "$COLLECTIONS_ROOT/ansible_collections/datasync"
         ln -s "$CHECKOUT" "$COLLECTIONS_ROOT$suffix"
+        log "collection: $COLLECTIONS_ROOT$suffix -> $CHECKOUT"
     fi
     export DATASYNC_COLLECTIONS_ROOT="$COLLECTIONS_ROOT"
     export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS_ROOT"
@@ -89,12 +91,11 @@ setup_collection() {
     export ANSIBLE_HOME="$SCRATCH/ansible-home"
     export ANSIBLE_LOCAL_TEMP="$SCRATCH/ansible-tmp"
     export PATH="$VENV/bin:$PATH"
-    log "collection: $COLLECTIONS_ROOT$suffix -> $CHECKOUT"
 }
 
 # Checks run from the collections root so that mypy names modules ansible_collections.datasync...
 run_linters() {
-    local own=(tests/conftest.py tests/support)
+    local own=(tests/conftest.py tests/support tests/test_collection.py)
     local targets=("${own[@]}")
     if [[ -n "$(find "$CHECKOUT/plugins" -name '*.py' -print -quit 2>/dev/null)" ]]; then
         targets=(plugins "${own[@]}")
@@ -102,7 +103,7 @@ run_linters() {
         log "plugins/ has no Python files yet: ruff and mypy skip plugins/"
     fi
     log "ruff check ${targets[*]}"
-    (cd "$CHECKOUT" && "$VENV/bin/ruff" check --quiet "${targets[@]}") || FAILED+=(ruff)
+    (cd "$CHECKOUT" && "$VENV/bin/ruff" check --quiet --output-format=concise "${targets[@]}") || FAILED+=(ruff)
     log "mypy ${targets[*]}"
     # Without PYTHONPATH, or mypy would take the collection for an installed untyped package.
     (cd "$COLLECTIONS_ROOT" && PYTHONPATH="" \
