@@ -105,8 +105,7 @@ run_linters() {
     log "ruff check ${targets[*]}"
     (cd "$CHECKOUT" && "$VENV/bin/ruff" check --quiet --output-format=concise "${targets[@]}") || FAILED+=(ruff)
     log "mypy ${targets[*]}"
-    # Without PYTHONPATH, or mypy would take the collection for an installed untyped package.
-    (cd "$COLLECTIONS_ROOT" && PYTHONPATH="" \
+    (cd "$COLLECTIONS_ROOT" &&
         "$VENV/bin/mypy" --config-file "$CHECKOUT/pyproject.toml" --cache-dir "$CHECKOUT/.mypy_cache" \
             "${targets[@]/#/ansible_collections/datasync/diffsync/}") || FAILED+=(mypy)
 }
