@@ -1,0 +1,293 @@
+"""SQLiteStore: the zero-setup persistent store, one SQLite file (standard library ``sqlite3``), no server.
+
+Objects are kept as JSON (``store.serial``), never pickle, and rebuilt through the adapter's model
+classes. Several stores (``store_id``s) share one file; the file is in WAL mode, so other processes can
+read while one writes.
+
+Like ``LocalStore``, the store hands out live objects: within one store instance the same key always
+gives the same Python object. Reads that miss this identity map fetch in bulk, and writes are batched
+(one ``executemany`` per kind) until a read needs them, ``batch_size`` of them are waiting, a
+transaction ends, or the store is closed. ``transaction()`` (which a sync runs inside) is one SQLite
+transaction: all of the sync is saved, or, when it raises, none of it.
+
+One store instance assumes it is the only writer of its store_id while it is open: objects already
+read are not re-read when another process changes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from ..exceptions import ObjectNotFound, StoreCorrupted
+from . import BaseStore, ModelSpec, check_can_add
+from ._sqlite_batch import WriteBatch, flush_and_close
+from ._sqlite_db import Row, SQLiteDatabase
+from .serial import load_object
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..model import DiffSyncModel
+
+_BULK_AFTER_MISSES = 16  # after this many lookups a model's live objects missed, read all of the model at once
+
+
+class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
+    """Objects of one ``store_id`` in the SQLite file ``database_path``; see the module docstring.
+
+    ``timeout`` is how many seconds to wait for another process's write lock before StoreLocked;
+    ``batch_size`` how many pending writes are sent at once outside a transaction. Call ``close()``
+    (or use the store in a ``with`` block) to save pending writes; they are also saved at exit.
+    """
+
+    def __init__(  # pylint: disable=too-many-arguments
+        self,
+        *args: Any,
+        database_path: str | os.PathLike[str],
+        store_id: str = "default",
+        timeout: float = 10.0,
+        batch_size: int = 10_000,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if not isinstance(store_id, str) or not store_id:
+            raise ValueError(f"SQLiteStore: store_id must be a non-empty string, got {store_id!r}")
+        self.database_path = os.fspath(database_path)
+        self.store_id = store_id
+        self.batch_size = max(1, batch_size)
+        self._db = SQLiteDatabase(self.database_path, timeout=timeout, label=str(self))
+        self._batch = WriteBatch()
+        self._finalizer = weakref.finalize(self, flush_and_close, self._db, self._batch, store_id)
+        self._live: dict[str, dict[str, DiffSyncModel]] = {}
+        self._complete: set[str] = set()
+        self._misses: dict[str, int] = {}
+        self._all_complete = not self._db.has_objects(store_id)
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.database_path!r}, store_id={self.store_id!r})"
+
+    def __repr__(self) -> str:
+        return f"<{self}>"
+
+    # -- reads ----------------------------------------------------------------------------------------
+
+    def get_all_model_names(self) -> set[str]:
+        if self._all_complete:
+            return {name for name, objects in self._live.items() if objects}
+        self._flush()
+        return self._db.model_names(self.store_id)
+
+    def get(self, *, model: ModelSpec, identifier: str | dict) -> DiffSyncModel:
+        object_class, modelname = self._get_object_class_and_model(model)
+        uid = self._get_uid(model, object_class, identifier)
+        obj = self._find(modelname, uid)
+        if obj is None:
+            raise ObjectNotFound(f"{modelname} {uid} not present in {self}")
+        return obj
+
+    def get_all(self, *, model: ModelSpec) -> list[DiffSyncModel]:
+        modelname = self._model_name(model)
+        assert modelname is not None  # noqa: S101 - ModelSpec is never None here
+        if not self._is_complete(modelname):
+            self._load_model(modelname)
+        return list(self._live.get(modelname, {}).values())
+
+    def get_by_uids(self, *, uids: list[str], model: ModelSpec) -> list[DiffSyncModel]:
+        modelname = self._model_name(model)
+        assert modelname is not None  # noqa: S101 - ModelSpec is never None here
+        live = self._live.get(modelname)
+        if live is not None:
+            with contextlib.suppress(KeyError):
+                return [live[uid] for uid in uids]
+        self._fetch_missing(modelname, uids)
+        live = self._live.get(modelname, {})
+        try:
+            return [live[uid] for uid in uids]
+        except KeyError as exc:
+            raise ObjectNotFound(f"{modelname} {exc.args[0]} not present in {self}") from None
+
+    def count(self, *, model: ModelSpec | None = None) -> int:
+        modelname = self._model_name(model)
+        if modelname is None and self._all_complete:
+            return sum(len(objects) for objects in self._live.values())
+        if modelname is not None and self._is_complete(modelname):
+            return len(self._live.get(modelname, ()))
+        self._flush()
+        return self._db.count(self.store_id, modelname)
+
+    # -- writes ---------------------------------------------------------------------------------------
+
+    def add(self, *, obj: DiffSyncModel) -> None:
+        modelname, uid = obj.get_type(), obj.get_unique_id()
+        existing = self._find(modelname, uid)
+        if existing is obj:
+            return
+        if existing is not None:
+            check_can_add(existing, obj, self)
+        if obj.adapter is None and self.adapter is not None:
+            obj.adapter = self.adapter
+        self._put(modelname, uid, obj)
+
+    def update(self, *, obj: DiffSyncModel) -> None:
+        self._put(obj.get_type(), obj.get_unique_id(), obj)
+
+    def remove(self, *, obj: DiffSyncModel, remove_children: bool = False) -> None:
+        modelname, uid = obj.get_type(), obj.get_unique_id()
+        live = self._live.get(modelname)
+        if live is not None and uid in live:
+            del live[uid]
+        elif self._known_absent(modelname, uid) or self._db.fetch_one(self.store_id, modelname, uid) is None:
+            raise ObjectNotFound(f"{modelname} {uid} not present in {self}")
+        self._batch.delete(modelname, uid)
+        self._flush_if_full()
+        if obj.adapter is not None:
+            obj.adapter = None
+        if remove_children:
+            self._remove_children(obj)
+
+    def object_changed(self, obj: DiffSyncModel) -> None:
+        """Save ``obj`` again if it is the live object stored under its key; other objects are not stored here."""
+        modelname, uid = obj.get_type(), obj.get_unique_id()
+        if self._live.get(modelname, {}).get(uid) is obj:
+            self._batch.put(modelname, uid, obj)
+            self._flush_if_full()
+
+    def clear(self) -> None:
+        """Remove every object of this store_id (its metadata stays)."""
+        self._batch.clear()
+        self._db.clear(self.store_id)
+        for objects in self._live.values():
+            for obj in objects.values():
+                obj.adapter = None
+        self._forget(all_complete=True)
+
+    def get_metadata(self, key: str) -> str | None:
+        return self._db.get_metadata(self.store_id, key)
+
+    def set_metadata(self, key: str, value: str) -> None:
+        self._db.set_metadata(self.store_id, key, value)
+
+    # -- transactions and life cycle ------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One SQLite transaction around the block (BEGIN IMMEDIATE ... COMMIT).
+
+        Writes made before the block are saved first. When the block raises, the transaction is
+        rolled back, the live objects are forgotten (later reads come from the file, as it was
+        before the block) and the exception is re-raised. Nested blocks join the outer one.
+        StoreLocked when another process holds the write lock for longer than ``timeout``.
+        """
+        if self._db.in_transaction:
+            yield
+            return
+        self._flush()
+        self._db.begin("starting a transaction")
+        try:
+            yield
+            self._flush()
+            self._db.commit("committing the transaction")
+        except BaseException:
+            self._db.rollback()
+            self._batch.clear()
+            self._forget(all_complete=False)
+            raise
+
+    def close(self) -> None:
+        """Save pending writes and close the file. Safe to call twice."""
+        if not self._finalizer.alive:
+            return
+        try:
+            self._flush()
+        finally:
+            self._finalizer()
+
+    # -- internals ------------------------------------------------------------------------------------
+
+    def _is_complete(self, modelname: str) -> bool:
+        """True when every stored object of ``modelname`` is in the identity map, in order."""
+        return self._all_complete or modelname in self._complete
+
+    def _known_absent(self, modelname: str, uid: str) -> bool:
+        """True when a key missing from the identity map is known not to be stored (no query needed)."""
+        return self._is_complete(modelname) or (modelname, uid) in self._batch
+
+    def _find(self, modelname: str, uid: str) -> DiffSyncModel | None:
+        """The live object under the key, read from the file when needed; None when not stored."""
+        obj = self._live.get(modelname, {}).get(uid)
+        if obj is not None or self._known_absent(modelname, uid):
+            return obj
+        if self._bulk_read_after_miss(modelname):
+            return self._live.get(modelname, {}).get(uid)
+        data = self._db.fetch_one(self.store_id, modelname, uid)
+        return None if data is None else self._adopt(modelname, uid, data)
+
+    def _fetch_missing(self, modelname: str, uids: list[str]) -> None:
+        """Read the objects of ``uids`` missing from the identity map, in one query per chunk."""
+        live = self._live.get(modelname, {})
+        missing = [uid for uid in dict.fromkeys(uids) if uid not in live and not self._known_absent(modelname, uid)]
+        if not missing or self._bulk_read_after_miss(modelname):
+            return
+        for uid, data in self._db.fetch_many(self.store_id, modelname, missing):
+            self._adopt(modelname, uid, data)
+
+    def _bulk_read_after_miss(self, modelname: str) -> bool:
+        """Count a miss; after ``_BULK_AFTER_MISSES`` of them read the whole model (True when done now)."""
+        misses = self._misses[modelname] = self._misses.get(modelname, 0) + 1
+        if misses < _BULK_AFTER_MISSES:
+            return False
+        self._load_model(modelname)
+        return True
+
+    def _load_model(self, modelname: str) -> None:
+        """Read every object of ``modelname`` in one query; the identity map then holds them all, in order."""
+        self._flush()
+        rows: list[Row] = self._db.fetch_model(self.store_id, modelname)
+        live = self._live.get(modelname, {})
+        objects = {}
+        for uid, data in rows:
+            obj = live.get(uid)
+            objects[uid] = obj if obj is not None else self._build(modelname, uid, data)
+        if objects or modelname in self._live:
+            self._live[modelname] = objects
+        self._complete.add(modelname)
+
+    def _adopt(self, modelname: str, uid: str, data: str) -> DiffSyncModel:
+        """Build an object read from the file and make it the live one for its key."""
+        obj = self._build(modelname, uid, data)
+        self._live.setdefault(modelname, {})[uid] = obj
+        return obj
+
+    def _build(self, modelname: str, uid: str, data: str) -> DiffSyncModel:
+        """Rebuild one stored object through the adapter's model class; StoreCorrupted when it does not fit."""
+        where = f"{self}: {modelname} {uid!r}"
+        obj = load_object(self.adapter, modelname, data, where=where)
+        if obj.get_unique_id() != uid:
+            raise StoreCorrupted(
+                f"{where}: the stored value has unique id {obj.get_unique_id()!r}; the row was edited outside "
+                f"the store: delete it or run a sync again"
+            )
+        return obj
+
+    def _put(self, modelname: str, uid: str, obj: DiffSyncModel) -> None:
+        self._live.setdefault(modelname, {})[uid] = obj
+        self._batch.put(modelname, uid, obj)
+        self._flush_if_full()
+
+    def _flush_if_full(self) -> None:
+        if len(self._batch) >= self.batch_size:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Send pending writes (in the open transaction, or in one committed now)."""
+        self._batch.flush(self._db, self.store_id)
+
+    def _forget(self, *, all_complete: bool) -> None:
+        """Drop the identity map; later reads come from the file."""
+        self._live = {}
+        self._complete = set()
+        self._misses = {}
+        self._all_complete = all_complete
