@@ -174,3 +174,17 @@ def boundary(*, label: str, doing: str, client: Any) -> Iterator[None]:
         yield
     except redis_errors.RedisError as exc:
         raise translate(exc, label=label, doing=doing, secrets=client_secrets(client)) from exc
+
+
+class StoreConnection:
+    """What a RedisStore's parts share: the client, the key names, the label naming store and server."""
+
+    def __init__(self, client: Any, keys: Any, *, label: str, batch_size: int) -> None:
+        self.client = client
+        self.keys = keys
+        self.label = label
+        self.batch_size = batch_size
+
+    def boundary(self, doing: str) -> contextlib.AbstractContextManager[None]:
+        """Context manager turning redis-py errors into engine errors that say what was being done."""
+        return boundary(label=self.label, doing=doing, client=self.client)

@@ -6,6 +6,7 @@ Keys of the store ``<id>`` (never parsed back, so ids and unique ids may contain
     diffsync:<id>:__models__            set of the model names that have (or had) objects
     diffsync:<id>:__index__:<model>     sorted set of the model's unique ids, scored in insertion order
     diffsync:<id>:__seq__               counter: hands out index scores and moves on every commit
+    diffsync:<id>:__meta__              hash of the store's metadata (get_metadata/set_metadata)
     diffsync:<id>:__lock__              the write lock (see _redis_lock)
 """
 
@@ -23,13 +24,14 @@ if TYPE_CHECKING:
 class RedisKeys:
     """The names of one store's keys."""
 
-    __slots__ = ("prefix", "models", "seq", "lock", "index_prefix")
+    __slots__ = ("prefix", "models", "seq", "lock", "metadata", "index_prefix")
 
     def __init__(self, store_id: str) -> None:
         self.prefix = f"diffsync:{store_id}:"
         self.models = f"{self.prefix}__models__"
         self.seq = f"{self.prefix}__seq__"
         self.lock = f"{self.prefix}__lock__"
+        self.metadata = f"{self.prefix}__meta__"
         self.index_prefix = f"{self.prefix}__index__:"
 
     def value(self, modelname: str, uid: str) -> str:
@@ -49,11 +51,12 @@ class PendingWrites:
     False when it leaves the index; its dict order is the order of the additions.
     """
 
-    __slots__ = ("values", "moves", "count")
+    __slots__ = ("values", "moves", "metadata", "count")
 
     def __init__(self) -> None:
         self.values: dict[str, dict[str, DiffSyncModel | None]] = {}
         self.moves: dict[str, dict[str, bool]] = {}
+        self.metadata: dict[str, str] = {}
         self.count = 0
 
     def put(self, modelname: str, uid: str, obj: DiffSyncModel | None) -> None:
@@ -64,6 +67,12 @@ class PendingWrites:
         if uid not in values:
             self.count += 1
         values[uid] = obj
+
+    def put_metadata(self, key: str, value: str) -> None:
+        """Write metadata ``key`` at the next commit."""
+        if key not in self.metadata:
+            self.count += 1
+        self.metadata[key] = value
 
     def append(self, modelname: str, uid: str) -> None:
         """Put ``uid`` at the end of the model's index at the next commit."""
@@ -87,6 +96,7 @@ class WriteBatch:
         self.removed: list[tuple[str, list[str]]] = []
         self.appended: list[tuple[str, list[str]]] = []
         self.objects = pending.count
+        self.metadata = dict(pending.metadata)
         for modelname, values in pending.values.items():
             self._dump(modelname, values, label)
         for modelname, moves in pending.moves.items():
@@ -139,3 +149,5 @@ class WriteBatch:
                 score += len(part)
         if self.models:
             pipe.sadd(self.keys.models, *self.models)
+        if self.metadata:
+            pipe.hset(self.keys.metadata, mapping=self.metadata)
