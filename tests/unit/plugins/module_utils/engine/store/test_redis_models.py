@@ -87,7 +87,9 @@ class Inventory(Adapter):
                 device.add_child(interface)
 
 
-def make_records(devices: int, interfaces: int = 3, *, start: int = 0, role: str = "access", mtu: int = 1500) -> Records:
+def make_records(
+    devices: int, interfaces: int = 3, *, start: int = 0, role: str = "access", mtu: int = 1500
+) -> Records:
     """``devices`` devices named ``dev<N>`` from ``start``, each with ``interfaces`` interfaces ``eth<M>``."""
     return {
         f"dev{index:05d}": ("ams01", role, {f"eth{n}": (f"port {n}", mtu) for n in range(interfaces)})
