@@ -23,14 +23,14 @@ from ..exceptions import ObjectStoreException, StoreCorrupted, StoreLocked, Stor
 
 Row = tuple[str, str]  # (unique_id, JSON data)
 
-_SCHEMA = (
+_TABLES = (
     "CREATE TABLE IF NOT EXISTS diffsync_objects (seq INTEGER PRIMARY KEY, store_id TEXT NOT NULL, "
     "model_name TEXT NOT NULL, unique_id TEXT NOT NULL, data TEXT NOT NULL, "
     "UNIQUE (store_id, model_name, unique_id))",
-    "CREATE INDEX IF NOT EXISTS diffsync_objects_order ON diffsync_objects (store_id, model_name, seq)",
     "CREATE TABLE IF NOT EXISTS diffsync_metadata (store_id TEXT NOT NULL, key TEXT NOT NULL, "
     "value TEXT NOT NULL, PRIMARY KEY (store_id, key)) WITHOUT ROWID",
 )
+_INDEX = "CREATE INDEX IF NOT EXISTS diffsync_objects_order ON diffsync_objects (store_id, model_name, seq)"
 _COLUMNS = {"diffsync_objects": ["seq", "store_id", "model_name", "unique_id", "data"],
             "diffsync_metadata": ["store_id", "key", "value"]}
 
@@ -84,7 +84,7 @@ class SQLiteDatabase:
         """WAL mode (readers never wait for the writer), then the schema, checked when it already existed."""
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # durable against crashes of the process in WAL mode
-        for statement in _SCHEMA:
+        for statement in _TABLES:
             conn.execute(statement)
         for table, columns in _COLUMNS.items():
             found = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
@@ -93,6 +93,7 @@ class SQLiteDatabase:
                     f"{self.label}: table {table!r} has columns {found!r}, expected {columns!r}: the file was "
                     f"written by another program or version; use another database_path"
                 )
+        conn.execute(_INDEX)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -127,6 +128,11 @@ class SQLiteDatabase:
         )
 
     # -- transactions ---------------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close`` was called."""
+        return self._conn is None
 
     @property
     def in_transaction(self) -> bool:

@@ -21,10 +21,11 @@ import os
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ObjectNotFound, StoreCorrupted
+from ..exceptions import ObjectNotFound, StoreCorrupted, StoreUnavailable
 from . import BaseStore, ModelSpec, check_can_add
 from ._sqlite_batch import WriteBatch, flush_and_close
-from ._sqlite_db import Row, SQLiteDatabase
+from ._sqlite_db import SQLiteDatabase
+from ._sqlite_live import LiveObjects
 from .serial import load_object
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 _BULK_AFTER_MISSES = 16  # after this many lookups a model's live objects missed, read all of the model at once
 
 
-class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
+class SQLiteStore(BaseStore):
     """Objects of one ``store_id`` in the SQLite file ``database_path``; see the module docstring.
 
     ``timeout`` is how many seconds to wait for another process's write lock before StoreLocked;
@@ -61,10 +62,7 @@ class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
         self._db = SQLiteDatabase(self.database_path, timeout=timeout, label=str(self))
         self._batch = WriteBatch()
         self._finalizer = weakref.finalize(self, flush_and_close, self._db, self._batch, store_id)
-        self._live: dict[str, dict[str, DiffSyncModel]] = {}
-        self._complete: set[str] = set()
-        self._misses: dict[str, int] = {}
-        self._all_complete = not self._db.has_objects(store_id)
+        self._live = LiveObjects(all_complete=not self._db.has_objects(store_id))
 
     def __str__(self) -> str:
         return f"{self.name}({self.database_path!r}, store_id={self.store_id!r})"
@@ -75,8 +73,9 @@ class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
     # -- reads ----------------------------------------------------------------------------------------
 
     def get_all_model_names(self) -> set[str]:
-        if self._all_complete:
-            return {name for name, objects in self._live.items() if objects}
+        self._check_open()
+        if self._live.all_complete:
+            return self._live.model_names()
         self._flush()
         return self._db.model_names(self.store_id)
 
@@ -89,32 +88,32 @@ class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
         return obj
 
     def get_all(self, *, model: ModelSpec) -> list[DiffSyncModel]:
-        modelname = self._model_name(model)
-        assert modelname is not None  # noqa: S101 - ModelSpec is never None here
-        if not self._is_complete(modelname):
+        self._check_open()
+        modelname: str = self._model_name(model)  # type: ignore[assignment]
+        if not self._live.is_complete(modelname):
             self._load_model(modelname)
-        return list(self._live.get(modelname, {}).values())
+        return list(self._live.of(modelname).values())
 
     def get_by_uids(self, *, uids: list[str], model: ModelSpec) -> list[DiffSyncModel]:
-        modelname = self._model_name(model)
-        assert modelname is not None  # noqa: S101 - ModelSpec is never None here
-        live = self._live.get(modelname)
-        if live is not None:
-            with contextlib.suppress(KeyError):
-                return [live[uid] for uid in uids]
+        self._check_open()
+        modelname: str = self._model_name(model)  # type: ignore[assignment]
+        live = self._live.of(modelname)
+        with contextlib.suppress(KeyError):
+            return [live[uid] for uid in uids]
         self._fetch_missing(modelname, uids)
-        live = self._live.get(modelname, {})
+        live = self._live.of(modelname)
         try:
             return [live[uid] for uid in uids]
         except KeyError as exc:
             raise ObjectNotFound(f"{modelname} {exc.args[0]} not present in {self}") from None
 
     def count(self, *, model: ModelSpec | None = None) -> int:
+        self._check_open()
         modelname = self._model_name(model)
-        if modelname is None and self._all_complete:
-            return sum(len(objects) for objects in self._live.values())
-        if modelname is not None and self._is_complete(modelname):
-            return len(self._live.get(modelname, ()))
+        if modelname is None and self._live.all_complete:
+            return self._live.total()
+        if modelname is not None and self._live.is_complete(modelname):
+            return len(self._live.of(modelname))
         self._flush()
         return self._db.count(self.store_id, modelname)
 
@@ -132,14 +131,15 @@ class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
         self._put(modelname, uid, obj)
 
     def update(self, *, obj: DiffSyncModel) -> None:
+        self._check_open()
         self._put(obj.get_type(), obj.get_unique_id(), obj)
 
     def remove(self, *, obj: DiffSyncModel, remove_children: bool = False) -> None:
+        self._check_open()
         modelname, uid = obj.get_type(), obj.get_unique_id()
-        live = self._live.get(modelname)
-        if live is not None and uid in live:
-            del live[uid]
-        elif self._known_absent(modelname, uid) or self._db.fetch_one(self.store_id, modelname, uid) is None:
+        if not self._live.discard(modelname, uid) and (
+            self._known_absent(modelname, uid) or self._db.fetch_one(self.store_id, modelname, uid) is None
+        ):
             raise ObjectNotFound(f"{modelname} {uid} not present in {self}")
         self._batch.delete(modelname, uid)
         self._flush_if_full()
@@ -150,19 +150,19 @@ class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
 
     def object_changed(self, obj: DiffSyncModel) -> None:
         """Save ``obj`` again if it is the live object stored under its key; other objects are not stored here."""
+        self._check_open()
         modelname, uid = obj.get_type(), obj.get_unique_id()
-        if self._live.get(modelname, {}).get(uid) is obj:
+        if self._live.get(modelname, uid) is obj:
             self._batch.put(modelname, uid, obj)
             self._flush_if_full()
 
     def clear(self) -> None:
         """Remove every object of this store_id (its metadata stays)."""
+        self._check_open()
         self._batch.clear()
         self._db.clear(self.store_id)
-        for objects in self._live.values():
-            for obj in objects.values():
-                obj.adapter = None
-        self._forget(all_complete=True)
+        self._live.detach_all()
+        self._live = LiveObjects(all_complete=True)
 
     def get_metadata(self, key: str) -> str | None:
         return self._db.get_metadata(self.store_id, key)
@@ -193,12 +193,17 @@ class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
         except BaseException:
             self._db.rollback()
             self._batch.clear()
-            self._forget(all_complete=False)
+            self._live = LiveObjects(all_complete=False)
             raise
+
+    def flush(self) -> None:
+        """Save pending writes now (in the open transaction, if any)."""
+        self._check_open()
+        self._flush()
 
     def close(self) -> None:
         """Save pending writes and close the file. Safe to call twice."""
-        if not self._finalizer.alive:
+        if self._db.closed:
             return
         try:
             self._flush()
@@ -207,27 +212,28 @@ class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
 
     # -- internals ------------------------------------------------------------------------------------
 
-    def _is_complete(self, modelname: str) -> bool:
-        """True when every stored object of ``modelname`` is in the identity map, in order."""
-        return self._all_complete or modelname in self._complete
+    def _check_open(self) -> None:
+        if self._db.closed:
+            raise StoreUnavailable(f"{self}: the store is closed; create a new SQLiteStore to use the file again")
 
     def _known_absent(self, modelname: str, uid: str) -> bool:
         """True when a key missing from the identity map is known not to be stored (no query needed)."""
-        return self._is_complete(modelname) or (modelname, uid) in self._batch
+        return self._live.is_complete(modelname) or (modelname, uid) in self._batch
 
     def _find(self, modelname: str, uid: str) -> DiffSyncModel | None:
         """The live object under the key, read from the file when needed; None when not stored."""
-        obj = self._live.get(modelname, {}).get(uid)
+        self._check_open()
+        obj = self._live.get(modelname, uid)
         if obj is not None or self._known_absent(modelname, uid):
             return obj
         if self._bulk_read_after_miss(modelname):
-            return self._live.get(modelname, {}).get(uid)
+            return self._live.get(modelname, uid)
         data = self._db.fetch_one(self.store_id, modelname, uid)
         return None if data is None else self._adopt(modelname, uid, data)
 
     def _fetch_missing(self, modelname: str, uids: list[str]) -> None:
         """Read the objects of ``uids`` missing from the identity map, in one query per chunk."""
-        live = self._live.get(modelname, {})
+        live = self._live.of(modelname)
         missing = [uid for uid in dict.fromkeys(uids) if uid not in live and not self._known_absent(modelname, uid)]
         if not missing or self._bulk_read_after_miss(modelname):
             return
@@ -236,8 +242,7 @@ class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
 
     def _bulk_read_after_miss(self, modelname: str) -> bool:
         """Count a miss; after ``_BULK_AFTER_MISSES`` of them read the whole model (True when done now)."""
-        misses = self._misses[modelname] = self._misses.get(modelname, 0) + 1
-        if misses < _BULK_AFTER_MISSES:
+        if self._live.count_miss(modelname) < _BULK_AFTER_MISSES:
             return False
         self._load_model(modelname)
         return True
@@ -245,20 +250,17 @@ class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
     def _load_model(self, modelname: str) -> None:
         """Read every object of ``modelname`` in one query; the identity map then holds them all, in order."""
         self._flush()
-        rows: list[Row] = self._db.fetch_model(self.store_id, modelname)
-        live = self._live.get(modelname, {})
+        live = self._live.of(modelname)
         objects = {}
-        for uid, data in rows:
+        for uid, data in self._db.fetch_model(self.store_id, modelname):
             obj = live.get(uid)
             objects[uid] = obj if obj is not None else self._build(modelname, uid, data)
-        if objects or modelname in self._live:
-            self._live[modelname] = objects
-        self._complete.add(modelname)
+        self._live.set_model(modelname, objects)
 
     def _adopt(self, modelname: str, uid: str, data: str) -> DiffSyncModel:
         """Build an object read from the file and make it the live one for its key."""
         obj = self._build(modelname, uid, data)
-        self._live.setdefault(modelname, {})[uid] = obj
+        self._live.put(modelname, uid, obj)
         return obj
 
     def _build(self, modelname: str, uid: str, data: str) -> DiffSyncModel:
@@ -273,7 +275,7 @@ class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
         return obj
 
     def _put(self, modelname: str, uid: str, obj: DiffSyncModel) -> None:
-        self._live.setdefault(modelname, {})[uid] = obj
+        self._live.put(modelname, uid, obj)
         self._batch.put(modelname, uid, obj)
         self._flush_if_full()
 
@@ -284,10 +286,3 @@ class SQLiteStore(BaseStore):  # pylint: disable=too-many-instance-attributes
     def _flush(self) -> None:
         """Send pending writes (in the open transaction, or in one committed now)."""
         self._batch.flush(self._db, self.store_id)
-
-    def _forget(self, *, all_complete: bool) -> None:
-        """Drop the identity map; later reads come from the file."""
-        self._live = {}
-        self._complete = set()
-        self._misses = {}
-        self._all_complete = all_complete

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,11 +106,11 @@ def inv(case: StoreCase) -> Adapter:
     return case.adapter()
 
 
-def device(name: str = "r1", site: str = "ams", **attrs: object) -> Device:
+def device(name: str = "r1", site: str = "ams", **attrs: Any) -> Device:
     return Device(name=name, site=site, **attrs)
 
 
-def interface(device_name: str = "r1", name: str = "eth0", **attrs: object) -> Interface:
+def interface(device_name: str = "r1", name: str = "eth0", **attrs: Any) -> Interface:
     return Interface(device_name=device_name, name=name, **attrs)
 
 
@@ -305,6 +306,32 @@ def test_store_ids_are_isolated(case: StoreCase) -> None:
     assert one.get_all_model_names() == {"device"}
     with pytest.raises(ObjectNotFound):
         two.get("device", "r1")
+
+
+def test_clear_removes_this_stores_objects_only(case: StoreCase) -> None:
+    one = cases.load(case.adapter(store_id="one"), cases.TARGET)
+    r1 = one.get("device", "r1")
+    two = None
+    if case.persistent:
+        two = cases.load(case.adapter(store_id="two"), cases.TARGET)
+    one.store.clear()
+    assert one.count() == 0 and one.get_all("device") == [] and r1.adapter is None
+    with pytest.raises(ObjectNotFound):
+        one.get("device", "r1")
+    one.add(device("r9"))
+    fresh = case.reopen(one)
+    assert uids(fresh.get_all("device")) == ["r9"]
+    if two is not None:
+        assert case.reopen(two).count() == 9
+
+
+def test_metadata(case: StoreCase, inv: Adapter) -> None:
+    assert inv.store.get_metadata("schema") is None
+    inv.store.set_metadata("schema", "v1")
+    inv.store.set_metadata("schema", "v2")
+    inv.add(device())
+    inv.store.clear()  # metadata stays
+    assert case.reopen(inv).store.get_metadata("schema") == "v2"
 
 
 # -- helpers --------------------------------------------------------------------------------------------------
