@@ -9,6 +9,7 @@ from __future__ import annotations
 from .adapter import Adapter, DiffSync
 from .diff import Diff, DiffElement
 from .enum import DiffSyncActions, DiffSyncFlags, DiffSyncModelFlags, DiffSyncStatus
+from .exceptions import DiffClassMismatch, ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType
 from .model import DiffSyncModel
 from .report import OperationResult, SyncReport
 from .store import BaseStore
@@ -18,6 +19,7 @@ __all__ = [
     "Adapter",
     "BaseStore",
     "Diff",
+    "DiffClassMismatch",
     "DiffElement",
     "DiffSync",
     "DiffSyncActions",
@@ -26,6 +28,9 @@ __all__ = [
     "DiffSyncModelFlags",
     "DiffSyncStatus",
     "LocalStore",
+    "ObjectAlreadyExists",
+    "ObjectNotFound",
+    "ObjectStoreWrongType",
     "OperationResult",
     "SyncReport",
 ]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Callable
 from inspect import isclass
-from typing import Any, Callable, ClassVar, Optional, Union
+from typing import Any, ClassVar
+
+from typing_extensions import deprecated  # ships with pydantic
 
 from .diff import Diff
 from .differ import DiffSyncDiffer
@@ -26,11 +30,11 @@ class Adapter:  # pylint: disable=too-many-public-methods
     to start from in ``top_level``; ``load()`` fills the adapter.
     """
 
-    type: Optional[str] = None
+    type: str | None = None
     top_level: ClassVar[list[str]] = []
 
     def __init__(
-        self, name: Optional[str] = None, internal_storage_engine: Union[type[BaseStore], BaseStore] = LocalStore
+        self, name: str | None = None, internal_storage_engine: builtins.type[BaseStore] | BaseStore = LocalStore
     ) -> None:
         """Bind a store (a BaseStore class to instantiate, or an instance to adopt) and set the name."""
         if isinstance(internal_storage_engine, BaseStore):
@@ -41,8 +45,8 @@ class Adapter:  # pylint: disable=too-many-public-methods
         if self.type is None:
             self.type = self.__class__.__name__
         self.name = name if name else self.type
-        self.sync_report: Optional[SyncReport] = None
-        self._top_shortnames: dict[str, dict[str, str]] = {}
+        self.sync_report: SyncReport | None = None
+        self._top_shortnames: builtins.dict[str, builtins.dict[str, str]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Check that model attributes are named after their models and that top_level names models."""
@@ -83,9 +87,11 @@ class Adapter:  # pylint: disable=too-many-public-methods
 
     # -- views ---------------------------------------------------------------------------------------
 
-    def dict(self, exclude_defaults: bool = True, **kwargs: Any) -> dict[str, dict[str, dict]]:
+    def dict(
+        self, exclude_defaults: bool = True, **kwargs: Any
+    ) -> builtins.dict[str, builtins.dict[str, builtins.dict]]:
         """``{model_name: {unique_id: object.dict(...)}}`` for everything stored."""
-        data: dict[str, dict[str, dict]] = {}
+        data: builtins.dict[str, builtins.dict[str, builtins.dict]] = {}
         for modelname in self.store.get_all_model_names():
             data[modelname] = {}
             for obj in self.store.get_all(model=modelname):
@@ -104,7 +110,7 @@ class Adapter:  # pylint: disable=too-many-public-methods
                 blocks.append("\n".join([f"{margin}{modelname}", *(m.str(indent=indent + 2) for m in models)]))
         return "\n".join(blocks)
 
-    def load_from_dict(self, data: dict) -> None:
+    def load_from_dict(self, data: builtins.dict) -> None:
         """Add the objects of a ``dict()`` export back into this adapter."""
         for field_name in self._get_initial_value_order():
             model_class = getattr(self, field_name)
@@ -112,9 +118,9 @@ class Adapter:  # pylint: disable=too-many-public-methods
                 self.add(model_class(**values))
 
     @classmethod
-    def get_tree_traversal(cls, as_dict: bool = False) -> Union[StrType, dict]:
+    def get_tree_traversal(cls, as_dict: bool = False) -> StrType | builtins.dict:
         """The model hierarchy as a tree view (or nested dict with ``as_dict``)."""
-        tree: dict = {}
+        tree: builtins.dict = {}
         for name in cls._get_initial_value_order():
             model_class = getattr(cls, name)
             if not find_key_path(tree, name):
@@ -126,8 +132,8 @@ class Adapter:  # pylint: disable=too-many-public-methods
     # -- diff and sync ---------------------------------------------------------------------------------
 
     def sync_from(  # pylint: disable=too-many-arguments,too-many-positional-arguments
-        self, source: Adapter, diff_class: type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
-        callback: Optional[Callback] = None, diff: Optional[Diff] = None,
+        self, source: Adapter, diff_class: builtins.type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
+        callback: Callback | None = None, diff: Diff | None = None,
     ) -> Diff:
         """Make this adapter match ``source``; returns the diff applied. ``self.sync_report`` lists every operation."""
         if diff_class and diff and not isinstance(diff, diff_class):
@@ -144,8 +150,8 @@ class Adapter:  # pylint: disable=too-many-public-methods
         return diff
 
     def sync_to(  # pylint: disable=too-many-arguments,too-many-positional-arguments
-        self, target: Adapter, diff_class: type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
-        callback: Optional[Callback] = None, diff: Optional[Diff] = None,
+        self, target: Adapter, diff_class: builtins.type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
+        callback: Callback | None = None, diff: Diff | None = None,
     ) -> Diff:
         """Make ``target`` match this adapter."""
         return target.sync_from(self, diff_class=diff_class, flags=flags, callback=callback, diff=diff)
@@ -156,8 +162,8 @@ class Adapter:  # pylint: disable=too-many-public-methods
         """Called after a sync_from that changed something; subclasses may flush to their backend here."""
 
     def diff_from(
-        self, source: Adapter, diff_class: type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
-        callback: Optional[Callback] = None,
+        self, source: Adapter, diff_class: builtins.type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
+        callback: Callback | None = None,
     ) -> Diff:
         """The diff that would make this adapter match ``source``."""
         differ = DiffSyncDiffer(src_diffsync=source, dst_diffsync=self, flags=flags, diff_class=diff_class,
@@ -165,8 +171,8 @@ class Adapter:  # pylint: disable=too-many-public-methods
         return differ.calculate_diffs()
 
     def diff_to(
-        self, target: Adapter, diff_class: type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
-        callback: Optional[Callback] = None,
+        self, target: Adapter, diff_class: builtins.type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,
+        callback: Callback | None = None,
     ) -> Diff:
         """The diff that would make ``target`` match this adapter."""
         return target.diff_from(self, diff_class=diff_class, flags=flags, callback=callback)
@@ -177,11 +183,11 @@ class Adapter:  # pylint: disable=too-many-public-methods
         """Names of the models in the store."""
         return self.store.get_all_model_names()
 
-    def get(self, obj: ModelSpec, identifier: Union[StrType, dict]) -> DiffSyncModel:
+    def get(self, obj: ModelSpec, identifier: StrType | builtins.dict) -> DiffSyncModel:
         """One object by unique id or identifier dict; ObjectNotFound when absent."""
         return self.store.get(model=obj, identifier=identifier)
 
-    def get_or_none(self, obj: ModelSpec, identifier: Union[StrType, dict]) -> Optional[DiffSyncModel]:
+    def get_or_none(self, obj: ModelSpec, identifier: StrType | builtins.dict) -> DiffSyncModel | None:
         """One object by unique id or identifier dict, or None."""
         try:
             return self.store.get(model=obj, identifier=identifier)
@@ -214,7 +220,7 @@ class Adapter:  # pylint: disable=too-many-public-methods
             names.pop(obj.get_shortname(), None)
 
     def get_or_instantiate(
-        self, model: type[DiffSyncModel], ids: dict, attrs: Optional[dict] = None
+        self, model: builtins.type[DiffSyncModel], ids: builtins.dict, attrs: builtins.dict | None = None
     ) -> tuple[DiffSyncModel, bool]:
         """The object with ``ids``, or a new one built and added; and whether it was created."""
         return self.store.get_or_instantiate(model=model, ids=ids, attrs=attrs)
@@ -223,7 +229,9 @@ class Adapter:  # pylint: disable=too-many-public-methods
         """The stored object with ``obj``'s unique id, or ``obj`` added; and whether it was added."""
         return self.store.get_or_add_model_instance(obj=obj)
 
-    def update_or_instantiate(self, model: type[DiffSyncModel], ids: dict, attrs: dict) -> tuple[DiffSyncModel, bool]:
+    def update_or_instantiate(
+        self, model: builtins.type[DiffSyncModel], ids: builtins.dict, attrs: builtins.dict
+    ) -> tuple[DiffSyncModel, bool]:
         """Like get_or_instantiate, then set ``attrs`` on the object."""
         return self.store.update_or_instantiate(model=model, ids=ids, attrs=attrs)
 
@@ -231,7 +239,7 @@ class Adapter:  # pylint: disable=too-many-public-methods
         """Like get_or_add_model_instance, then copy ``obj``'s attributes onto the stored object."""
         return self.store.update_or_add_model_instance(obj=obj)
 
-    def count(self, model: Optional[ModelSpec] = None) -> int:
+    def count(self, model: ModelSpec | None = None) -> int:
         """Number of objects of ``model``, or of all models."""
         return self.store.count(model=model)
 
@@ -253,14 +261,7 @@ class Adapter:  # pylint: disable=too-many-public-methods
         names[shortname] = uid
 
 
-try:
-    from typing_extensions import deprecated as _deprecated
-except ImportError:  # pragma: no cover - typing_extensions ships with pydantic
-    def _deprecated(message: str) -> Callable[[type], type]:
-        return lambda cls: cls
-
-
-@_deprecated("'diffsync.DiffSync' is deprecated and will be removed with 2.1, use 'diffsync.Adapter' instead.")
+@deprecated("'diffsync.DiffSync' is deprecated and will be removed with 2.1, use 'diffsync.Adapter' instead.")
 class DiffSync(Adapter):
     """Old name of Adapter, kept for compatibility."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Iterable, Iterator
 from functools import total_ordering
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any
 
 from .enum import DiffSyncActions
 from .exceptions import ObjectAlreadyExists
@@ -21,7 +23,7 @@ class Diff:
     """
 
     def __init__(self) -> None:
-        self.children: OrderedDefaultDict[StrType, dict[StrType, DiffElement]] = OrderedDefaultDict(dict)
+        self.children: OrderedDefaultDict[StrType, builtins.dict[StrType, DiffElement]] = OrderedDefaultDict(dict)
         self.models_processed = 0
 
     def __len__(self) -> int:
@@ -44,7 +46,9 @@ class Diff:
 
     def has_diffs(self) -> bool:
         """True when any element, or any descendant, calls for a change."""
-        return any(child.has_diffs(include_children=True) for group in self.children.values() for child in group.values())
+        return any(
+            child.has_diffs(include_children=True) for group in self.children.values() for child in group.values()
+        )
 
     def get_children(self) -> Iterator[DiffElement]:
         """Every top element, group by group, each group in the order its ``order_children_*`` hook gives."""
@@ -53,11 +57,11 @@ class Diff:
             yield from order(elements)
 
     @classmethod
-    def order_children_default(cls, children: dict[StrType, DiffElement]) -> Iterator[DiffElement]:
+    def order_children_default(cls, children: builtins.dict[StrType, DiffElement]) -> Iterator[DiffElement]:
         """Insertion order."""
         yield from children.values()
 
-    def summary(self) -> dict[StrType, int]:
+    def summary(self) -> builtins.dict[StrType, int]:
         """Counts of create/update/delete/no-change elements, plus ``skip`` for models left out of the diff."""
         counts = dict.fromkeys(_SUMMARY_KEYS, 0)
         for child in self.get_children():
@@ -82,9 +86,9 @@ class Diff:
                 lines.extend(child.str(indent + 2) for child in changed)
         return "\n".join(lines) or "(no diffs)"
 
-    def dict(self) -> dict[StrType, dict[StrType, dict]]:
+    def dict(self) -> builtins.dict[StrType, builtins.dict[StrType, builtins.dict]]:
         """``{model_name: {element_name: element.dict()}}`` for the elements that have diffs."""
-        result: dict[StrType, dict[StrType, dict]] = {}
+        result: builtins.dict[StrType, builtins.dict[StrType, builtins.dict]] = {}
         for child in self.get_children():
             if child.has_diffs(include_children=True):
                 result.setdefault(child.type, {})[child.name] = child.dict()
@@ -105,10 +109,10 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         self,
         obj_type: StrType,
         name: StrType,
-        keys: dict,
+        keys: builtins.dict,
         source_name: StrType = "source",
         dest_name: StrType = "dest",
-        diff_class: type[Diff] = Diff,
+        diff_class: builtins.type[Diff] = Diff,
     ) -> None:
         if not isinstance(obj_type, StrType):
             raise ValueError(f"obj_type must be a string (not {type(obj_type)})")
@@ -119,9 +123,9 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         self.keys = keys
         self.source_name = source_name
         self.dest_name = dest_name
-        self.source_attrs: Optional[dict] = None
-        self.dest_attrs: Optional[dict] = None
-        self._child_diff: Optional[Diff] = None
+        self.source_attrs: builtins.dict | None = None
+        self.dest_attrs: builtins.dict | None = None
+        self._child_diff: Diff | None = None
         self._diff_class = diff_class
 
     @property
@@ -157,7 +161,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         return 1 + sum(len(child) for child in self.get_children())
 
     @property
-    def action(self) -> Optional[StrType]:
+    def action(self) -> StrType | None:
         """``create``, ``update``, ``delete``, or None when nothing is to be done for this element itself."""
         source, dest = self.source_attrs, self.dest_attrs
         if source is None:
@@ -168,7 +172,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
             return DiffSyncActions.UPDATE
         return None
 
-    def add_attrs(self, source: Optional[dict] = None, dest: Optional[dict] = None) -> None:
+    def add_attrs(self, source: builtins.dict | None = None, dest: builtins.dict | None = None) -> None:
         """Set the source and/or destination attributes (None leaves that side as it was)."""
         if source is not None:
             self.source_attrs = source
@@ -186,7 +190,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
             return source.keys()
         return []
 
-    def get_attrs_diffs(self) -> dict[StrType, dict[StrType, Any]]:
+    def get_attrs_diffs(self) -> builtins.dict[StrType, builtins.dict[StrType, Any]]:
         """``{"-": old values, "+": new values}`` of differing attributes; one side only for create/delete."""
         source, dest = self.source_attrs, self.dest_attrs
         if source is not None and dest is not None:
@@ -212,18 +216,22 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         source, dest = self.source_attrs, self.dest_attrs
         if (source is None) != (dest is None):
             return True
-        if source is not None and source is not dest:
-            if any(source.get(key) != dest.get(key) for key in self.get_attrs_keys()):  # type: ignore[union-attr]
-                return True
+        if (
+            source is not None
+            and dest is not None
+            and source is not dest
+            and any(source.get(key) != dest.get(key) for key in self.get_attrs_keys())
+        ):
+            return True
         return include_children and self._child_diff is not None and self._child_diff.has_diffs()
 
-    def count_into(self, counts: dict[StrType, int]) -> None:
+    def count_into(self, counts: builtins.dict[StrType, int]) -> None:
         """Add this element's and its descendants' actions to ``counts``."""
         counts[self.action or "no-change"] += 1
         for child in self.get_children():
             child.count_into(counts)
 
-    def summary(self) -> dict[StrType, int]:
+    def summary(self) -> builtins.dict[StrType, int]:
         """Counts of create/update/delete/no-change for this element and its descendants."""
         counts = dict.fromkeys(_SUMMARY_KEYS, 0)
         self.count_into(counts)
@@ -247,9 +255,9 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
             result += " (no diffs)"
         return result
 
-    def dict(self) -> dict[StrType, Any]:
+    def dict(self) -> builtins.dict[StrType, Any]:
         """``{"-": ..., "+": ..., <child model>: {...}}`` as diffsync renders an element."""
-        result: dict[StrType, Any] = dict(self.get_attrs_diffs())
+        result: builtins.dict[StrType, Any] = dict(self.get_attrs_diffs())
         if self._child_diff is not None and self._child_diff.has_diffs():
             result.update(self._child_diff.dict())
         return result

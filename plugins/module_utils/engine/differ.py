@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Optional
 
 from .diff import Diff, DiffElement
 from .enum import DiffSyncFlags, DiffSyncModelFlags
@@ -30,18 +31,20 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         dst_diffsync: Adapter,
         flags: DiffSyncFlags,
         diff_class: type[Diff] = Diff,
-        callback: Optional[Callable[[str, int, int], None]] = None,
+        callback: Callable[[str, int, int], None] | None = None,
     ) -> None:
         self.src_diffsync = src_diffsync
         self.dst_diffsync = dst_diffsync
         self.flags = flags
         self.diff_class = diff_class
         self.callback = callback
-        self.diff: Optional[Diff] = None
+        self.diff: Diff | None = None
         self.models_processed = 0
         self.total_models = len(src_diffsync) + len(dst_diffsync)
         self._skip_src = bool(flags & DiffSyncFlags.SKIP_UNMATCHED_SRC)
         self._skip_dst = bool(flags & DiffSyncFlags.SKIP_UNMATCHED_DST)
+        self._src_name: str = src_diffsync.name
+        self._dst_name: str = dst_diffsync.name
 
     def incr_models_processed(self, delta: int = 1) -> None:
         """Count processed models and report progress to the callback."""
@@ -77,14 +80,12 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
             raise TypeError(f"Type combination {type(src)}/{type(dst)} is not supported... for now")
         by_uid_src = src if isinstance(src, dict) else {obj.get_unique_id(): obj for obj in src}
         by_uid_dst = dst if isinstance(dst, dict) else {obj.get_unique_id(): obj for obj in dst}
-        pairs: dict[str, Pair] = {uid: (obj, by_uid_dst.get(uid)) for uid, obj in by_uid_src.items()}
-        for uid, obj in by_uid_dst.items():
-            if uid not in pairs:
-                pairs[uid] = (None, obj)
+        pairs: list[Pair] = [(obj, by_uid_dst.get(uid)) for uid, obj in by_uid_src.items()]
+        pairs.extend((None, obj) for uid, obj in by_uid_dst.items() if uid not in by_uid_src)
         self.incr_models_processed(max(len(src) - len(pairs), 0) + max(len(dst) - len(pairs), 0))
-        self.validate_objects_for_diff(pairs.values())
+        self.validate_objects_for_diff(pairs)
         elements = []
-        for src_obj, dst_obj in pairs.values():
+        for src_obj, dst_obj in pairs:
             element = self.diff_object_pair(src_obj, dst_obj)
             if element is not None:
                 elements.append(element)
@@ -100,20 +101,20 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
                 raise TypeError(f"Type mismatch: {src_obj.get_type()} vs {dst_obj.get_type()}")
             if src_obj.get_shortname() != dst_obj.get_shortname():
                 raise ValueError(f"Shortname mismatch: {src_obj.get_shortname()} vs {dst_obj.get_shortname()}")
-            if src_obj.get_identifiers() != dst_obj.get_identifiers():
+            if src_obj.__dict__ is not dst_obj.__dict__ and src_obj.get_identifiers() != dst_obj.get_identifiers():
                 raise ValueError(f"Keys mismatch: {src_obj.get_identifiers()} vs {dst_obj.get_identifiers()}")
 
-    def _skipped(self, src_obj: Optional[DiffSyncModel], dst_obj: Optional[DiffSyncModel]) -> bool:
+    def _skipped(self, src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None) -> bool:
         """True when flags on the call or on the models leave this pair out of the diff."""
         if src_obj is None:
-            return self._skip_dst or bool(dst_obj.model_flags & _SKIP_DST_OR_IGNORE)  # type: ignore[union-attr]
+            return self._skip_dst or bool(dst_obj.model_flags.value & _SKIP_DST_OR_IGNORE)  # type: ignore[union-attr]
         if dst_obj is None:
-            return self._skip_src or bool(src_obj.model_flags & _SKIP_SRC_OR_IGNORE)
-        return bool((src_obj.model_flags | dst_obj.model_flags) & DiffSyncModelFlags.IGNORE)
+            return self._skip_src or bool(src_obj.model_flags.value & _SKIP_SRC_OR_IGNORE)
+        return bool((src_obj.model_flags.value | dst_obj.model_flags.value) & _IGNORE)
 
     def diff_object_pair(
-        self, src_obj: Optional[DiffSyncModel], dst_obj: Optional[DiffSyncModel]
-    ) -> Optional[DiffElement]:
+        self, src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None
+    ) -> DiffElement | None:
         """The element for one object seen on one or both sides, or None when it is skipped."""
         obj = src_obj if src_obj is not None else dst_obj
         if obj is None:
@@ -123,18 +124,22 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
             return None
         element = DiffElement(
             obj.get_type(), obj.get_shortname(), obj.get_identifiers(),
-            self.src_diffsync.name, self.dst_diffsync.name, self.diff_class,  # type: ignore[arg-type]
+            self._src_name, self._dst_name, self.diff_class,
         )
         source = src_obj.get_attrs() if src_obj is not None else None
         dest = dst_obj.get_attrs() if dst_obj is not None else None
         element.source_attrs = source
         element.dest_attrs = source if dest is not None and dest == source else dest  # share equal dicts
-        self.incr_models_processed((src_obj is not None) + (dst_obj is not None))
-        self.diff_child_objects(element, src_obj, dst_obj)
+        if self.callback is None:
+            self.models_processed += (src_obj is not None) + (dst_obj is not None)
+        else:
+            self.incr_models_processed((src_obj is not None) + (dst_obj is not None))
+        if obj._children:
+            self.diff_child_objects(element, src_obj, dst_obj)
         return element
 
     def diff_child_objects(
-        self, diff_element: DiffElement, src_obj: Optional[DiffSyncModel], dst_obj: Optional[DiffSyncModel]
+        self, diff_element: DiffElement, src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None
     ) -> DiffElement:
         """Diff the children of a pair, attaching their elements to ``diff_element``."""
         for child_type, src_field, dst_field in self._child_fields(src_obj, dst_obj):
@@ -147,8 +152,8 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         return diff_element
 
     def _child_fields(
-        self, src_obj: Optional[DiffSyncModel], dst_obj: Optional[DiffSyncModel]
-    ) -> list[tuple[str, Optional[str], Optional[str]]]:
+        self, src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None
+    ) -> list[tuple[str, str | None, str | None]]:
         """(child type, source field, destination field) for child types to diff; counts one-sided types."""
         src_map = src_obj.get_children_mapping() if src_obj is not None else {}
         dst_map = dst_obj.get_children_mapping() if dst_obj is not None else {}
@@ -163,5 +168,6 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         return [(kind, field, dst_map[kind]) for kind, field in src_map.items() if kind in dst_map]
 
 
-_SKIP_SRC_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_SRC | DiffSyncModelFlags.IGNORE
-_SKIP_DST_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_DST | DiffSyncModelFlags.IGNORE
+_IGNORE = DiffSyncModelFlags.IGNORE.value
+_SKIP_SRC_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_SRC.value | _IGNORE
+_SKIP_DST_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_DST.value | _IGNORE

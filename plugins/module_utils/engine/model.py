@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Optional
+import builtins
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
 from .enum import DiffSyncModelFlags, DiffSyncStatus
 from .exceptions import ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType
-from .model_checks import check_declarations, uses_custom_serializers
+from .model_checks import FieldPlan, check_declarations, uses_custom_serializers
 from .model_children import ChildIndex
 
 if TYPE_CHECKING:
@@ -29,18 +30,20 @@ class DiffSyncModel(BaseModel):
     """
 
     # Per-instance bookkeeping that is not model data: kept out of ``==``, copies and dumps.
-    __slots__ = ("_child_indexes",)
+    __slots__ = ("_child_indexes", "_uid_cache", "_shortname_cache")
 
     _modelname: ClassVar[str] = "diffsyncmodel"
     _identifiers: ClassVar[tuple[str, ...]] = ()
     _shortname: ClassVar[tuple[str, ...]] = ()
     _attributes: ClassVar[tuple[str, ...]] = ()
-    _children: ClassVar[dict[str, str]] = {}
+    _children: ClassVar[builtins.dict[str, str]] = {}
     _plain_dump: ClassVar[bool] = True
-    _field_orders: ClassVar[dict[tuple[str, ...], tuple[str, ...]]] = {}
+    _field_plans: ClassVar[builtins.dict[tuple[str, ...], FieldPlan]] = {}
+    _identity_fields: ClassVar[frozenset[str]] = frozenset()
+    _fast_uid: ClassVar[bool] = False
 
     model_flags: DiffSyncModelFlags = DiffSyncModelFlags.NONE
-    adapter: Optional["Adapter"] = None  # noqa: UP037 (resolved by model_rebuild in adapter.py)
+    adapter: "Adapter" | None = None  # noqa: UP037 (resolved by model_rebuild in adapter.py)
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -48,7 +51,25 @@ class DiffSyncModel(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         check_declarations(cls)
         cls._plain_dump = not uses_custom_serializers(cls)
-        cls._field_orders = {}
+        cls._field_plans = {}
+        cls._identity_fields = frozenset(cls._identifiers) | frozenset(cls._shortname)
+        cls._fast_uid = (
+            cls.create_unique_id.__func__ is DiffSyncModel.create_unique_id.__func__  # type: ignore[attr-defined]
+            and cls.get_identifiers is DiffSyncModel.get_identifiers
+            and FieldPlan.of(cls, tuple(cls._identifiers)).typed
+        )
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Start with empty caches (reading an unset slot would be slow); subclasses should call super()."""
+        _UID_SLOT.__set__(self, None)
+        _SHORTNAME_SLOT.__set__(self, None)
+        CHILD_INDEXES_SLOT.__set__(self, None)
+
+    def __setattr__(self, name: StrType, value: Any) -> None:
+        if name in self._identity_fields:  # the cached unique id / shortname would go stale
+            _UID_SLOT.__set__(self, None)
+            _SHORTNAME_SLOT.__set__(self, None)
+        super().__setattr__(name, value)
 
     # Status lives in ``__pydantic_private__`` but is not a pydantic private attribute: declaring one
     # costs several microseconds per instance, which dominates loading 100k objects.
@@ -70,7 +91,7 @@ class DiffSyncModel(BaseModel):
     def _status_message(self, value: StrType) -> None:
         self._private()["_status_message"] = value
 
-    def _private(self) -> dict[StrType, Any]:
+    def _private(self) -> builtins.dict[StrType, Any]:
         private = self.__pydantic_private__
         if private is None:
             private = {}
@@ -85,12 +106,12 @@ class DiffSyncModel(BaseModel):
 
     # -- views -----------------------------------------------------------------------------------
 
-    def dict(self, **kwargs: Any) -> dict[StrType, Any]:  # type: ignore[override]
+    def dict(self, **kwargs: Any) -> builtins.dict[StrType, Any]:
         """``model_dump`` without the ``adapter`` field unless ``exclude`` is given."""
         kwargs.setdefault("exclude", {"adapter"})
         return self.model_dump(**kwargs)
 
-    def json(self, **kwargs: Any) -> StrType:  # type: ignore[override]
+    def json(self, **kwargs: Any) -> StrType:
         """``model_dump_json`` without ``adapter`` and, unless told otherwise, without default values."""
         kwargs.setdefault("exclude", {"adapter"})
         kwargs.setdefault("exclude_defaults", True)
@@ -132,25 +153,25 @@ class DiffSyncModel(BaseModel):
     # -- CRUD hooks (override create/update/delete; call the *_base forms or super()) ------------------
 
     @classmethod
-    def create_base(cls, adapter: Adapter, ids: dict, attrs: dict) -> Self | None:
+    def create_base(cls, adapter: Adapter, ids: builtins.dict, attrs: builtins.dict) -> Self | None:
         """Build the object from ``ids`` and ``attrs``; no side effects beyond the status."""
         model = cls(**ids, adapter=adapter, **attrs)
         model.set_status(DiffSyncStatus.SUCCESS, "Created successfully")
         return model
 
     @classmethod
-    def create(cls, adapter: Adapter, ids: dict, attrs: dict) -> Self | None:
+    def create(cls, adapter: Adapter, ids: builtins.dict, attrs: builtins.dict) -> Self | None:
         """Create the object in the backend; return it, or None to skip its children. May raise ObjectNotCreated."""
         return cls.create_base(adapter=adapter, ids=ids, attrs=attrs)
 
-    def update_base(self, attrs: dict) -> Self | None:
+    def update_base(self, attrs: builtins.dict) -> Self | None:
         """Set ``attrs`` on this object."""
         for attr, value in attrs.items():
             setattr(self, attr, value)
         self.set_status(DiffSyncStatus.SUCCESS, "Updated successfully")
         return self
 
-    def update(self, attrs: dict) -> Self | None:
+    def update(self, attrs: builtins.dict) -> Self | None:
         """Update the backend; return self, or None to skip the children. May raise ObjectNotUpdated."""
         return self.update_base(attrs=attrs)
 
@@ -173,42 +194,54 @@ class DiffSyncModel(BaseModel):
     @classmethod
     def create_unique_id(cls, **identifiers: Any) -> StrType:
         """The unique id for these identifier values: their string forms joined by ``__``."""
-        return "__".join(str(identifiers[key]) for key in cls._identifiers)
+        return "__".join([str(identifiers[key]) for key in cls._identifiers])
 
     @classmethod
-    def get_children_mapping(cls) -> dict[StrType, StrType]:
+    def get_children_mapping(cls) -> builtins.dict[StrType, StrType]:
         """``{child_modelname: field_name}``."""
         return cls._children
 
-    def _dump_fields(self, names: tuple[str, ...]) -> dict[StrType, Any]:
+    def _dump_fields(self, names: tuple[StrType, ...]) -> builtins.dict[StrType, Any]:
         """Field values as ``model_dump`` would give them, without its cost for plain values."""
-        values = self.__dict__
-        if self._plain_dump:
-            ordered = self._field_orders.get(names)
-            if ordered is None:
-                ordered = self._field_orders[names] = tuple(name for name in type(self).model_fields if name in names)
-            picked = {name: values[name] for name in ordered if name in values}
-            if all(type(value) in _PLAIN_TYPES for value in picked.values()):
+        plan = self._field_plans.get(names)
+        if plan is None:
+            plan = self._field_plans[names] = FieldPlan.of(type(self), names)
+        if plan.plain:
+            values = self.__dict__
+            picked = {name: values[name] for name in plan.ordered}
+            if plan.typed or all(type(value) in _PLAIN_TYPES for value in picked.values()):
                 return picked
         return self.model_dump(include=set(names))
 
-    def get_identifiers(self) -> dict[StrType, Any]:
+    def get_identifiers(self) -> builtins.dict[StrType, Any]:
         """Identifier names and values."""
         return self._dump_fields(self._identifiers)
 
-    def get_attrs(self) -> dict[StrType, Any]:
+    def get_attrs(self) -> builtins.dict[StrType, Any]:
         """Attribute names and values (only fields listed in ``_attributes``)."""
         return self._dump_fields(self._attributes)
 
     def get_unique_id(self) -> StrType:
-        """The unique id built from the identifiers."""
-        return self.create_unique_id(**self.get_identifiers())
+        """The unique id built from the identifiers (cached until an identifier field is assigned)."""
+        uid = _read_slot(_UID_SLOT, self)
+        if uid is None:
+            if self._fast_uid:  # same result as create_unique_id(**get_identifiers()) for str/int/... fields
+                values = self.__dict__
+                uid = "__".join([str(values[key]) for key in self._identifiers])
+            else:
+                uid = self.create_unique_id(**self.get_identifiers())
+            _UID_SLOT.__set__(self, uid)
+        return uid  # type: ignore[no-any-return]
 
     def get_shortname(self) -> StrType:
         """The shortname (unique among siblings), or the unique id when ``_shortname`` is not declared."""
-        if self._shortname:
-            return "__".join(str(getattr(self, key)) for key in self._shortname)
-        return self.get_unique_id()
+        if not self._shortname:
+            return self.get_unique_id()
+        shortname = _read_slot(_SHORTNAME_SLOT, self)
+        if shortname is None:
+            shortname = "__".join([str(getattr(self, key)) for key in self._shortname])
+            _SHORTNAME_SLOT.__set__(self, shortname)
+        return shortname  # type: ignore[no-any-return]
 
     # -- children ---------------------------------------------------------------------------------
 
@@ -219,7 +252,7 @@ class DiffSyncModel(BaseModel):
         unique id, or (for models with ``_shortname``) the same shortname, is already a child.
         """
         fieldname = self._child_field(child, "store")
-        index = ChildIndex.of(self, fieldname)
+        index = ChildIndex.of(self._child_indexes_dict(), getattr(self, fieldname), fieldname)
         uid = child.get_unique_id()
         if uid in index.uids:
             raise ObjectAlreadyExists(f"Already storing a {child.get_type()} with unique_id {uid}", child)
@@ -235,13 +268,20 @@ class DiffSyncModel(BaseModel):
         Raises ObjectStoreWrongType for a type not in ``_children``, ObjectNotFound if it is not a child.
         """
         fieldname = self._child_field(child, "find and delete")
-        index = ChildIndex.of(self, fieldname)
+        index = ChildIndex.of(self._child_indexes_dict(), getattr(self, fieldname), fieldname)
         uid = child.get_unique_id()
         if uid not in index.uids:
             raise ObjectNotFound(f"{child} was not found as a child in {fieldname}")
         index.remove(getattr(self, fieldname), uid)
         if self.adapter is not None:
             self.adapter.store.object_changed(self)
+
+    def _child_indexes_dict(self) -> builtins.dict[StrType, ChildIndex]:
+        indexes = _read_slot(CHILD_INDEXES_SLOT, self)
+        if indexes is None:
+            indexes = {}
+            CHILD_INDEXES_SLOT.__set__(self, indexes)
+        return indexes  # type: ignore[no-any-return]
 
     def _child_field(self, child: DiffSyncModel, verb: StrType) -> StrType:
         child_type = child.get_type()
@@ -252,3 +292,24 @@ class DiffSyncModel(BaseModel):
                 f"Unable to {verb} {child_type} as a child of {self.get_type()}; "
                 f"valid types are {sorted(self._children.keys())}"
             ) from None
+
+
+# Slots are read through their descriptors: a plain ``getattr`` on an unset slot falls into pydantic's
+# slow ``__getattr__``.
+_UID_SLOT = DiffSyncModel.__dict__["_uid_cache"]
+_SHORTNAME_SLOT = DiffSyncModel.__dict__["_shortname_cache"]
+CHILD_INDEXES_SLOT = DiffSyncModel.__dict__["_child_indexes"]
+
+
+def _read_slot(slot: Any, obj: DiffSyncModel) -> Any:
+    """The slot's value on ``obj``, or None when it was never set."""
+    try:
+        return slot.__get__(obj)
+    except AttributeError:
+        return None
+
+
+def bind_adapter(obj: DiffSyncModel, adapter: Any) -> None:
+    """Set ``obj.adapter`` as pydantic would (value and fields-set), without the cost of ``__setattr__``."""
+    obj.__dict__["adapter"] = adapter
+    obj.__pydantic_fields_set__.add("adapter")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import types
 from itertools import combinations
-from typing import Any
+from typing import Any, Union
 
 
 def check_declarations(cls: Any) -> None:
@@ -42,3 +43,37 @@ def uses_custom_serializers(cls: Any) -> bool:
         if any("Serializer" in type(item).__name__ for item in field.metadata):
             return True
     return False
+
+
+_PLAIN_ANNOTATIONS = frozenset((str, int, float, bool, type(None)))
+
+
+class FieldPlan:  # pylint: disable=too-few-public-methods
+    """How to read a group of fields fast: their names in declaration order, and whether their values can
+    be taken from ``__dict__`` as they are (``plain``) without checking each value's type (``typed``)."""
+
+    __slots__ = ("ordered", "plain", "typed")
+
+    def __init__(self, ordered: tuple[str, ...], plain: bool, typed: bool) -> None:
+        self.ordered = ordered
+        self.plain = plain
+        self.typed = typed
+
+    @classmethod
+    def of(cls, model: Any, names: tuple[str, ...]) -> FieldPlan:
+        """The plan for ``names`` on ``model`` (names that are not fields make ``model_dump`` the only way)."""
+        fields = model.model_fields
+        ordered = tuple(name for name in fields if name in names)
+        plain = model._plain_dump and len(ordered) == len(set(names))
+        typed = plain and all(_is_plain_annotation(fields[name].annotation) for name in ordered)
+        return cls(ordered, plain, typed)
+
+
+def _is_plain_annotation(annotation: Any) -> bool:
+    """True for str/int/float/bool and Optional/Union of them: validated values are returned by model_dump as is."""
+    if annotation in _PLAIN_ANNOTATIONS:
+        return True
+    args = getattr(annotation, "__args__", None)
+    origin = getattr(annotation, "__origin__", None)
+    is_union = origin is Union or type(annotation) is types.UnionType
+    return bool(is_union and args and all(arg in _PLAIN_ANNOTATIONS for arg in args))

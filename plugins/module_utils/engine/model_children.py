@@ -21,13 +21,8 @@ class ChildIndex:
         self.shortnames: dict[str, str] | None = None
 
     @staticmethod
-    def of(parent: Any, fieldname: str) -> ChildIndex:
-        """The up-to-date index of ``parent``'s ``fieldname`` list."""
-        indexes = getattr(parent, "_child_indexes", None)
-        if indexes is None:
-            indexes = {}
-            object.__setattr__(parent, "_child_indexes", indexes)
-        values = getattr(parent, fieldname)
+    def of(indexes: dict[str, ChildIndex], values: list[str], fieldname: str) -> ChildIndex:
+        """The up-to-date index of ``values`` (a parent's ``fieldname`` list), kept in ``indexes``."""
         index = indexes.get(fieldname)
         if index is None or index.list_id != id(values) or index.length != len(values):
             index = indexes[fieldname] = ChildIndex(values)

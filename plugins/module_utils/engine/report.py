@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 
 @dataclass
@@ -17,7 +17,7 @@ class OperationResult:  # pylint: disable=too-many-instance-attributes
     attrs: dict[str, Any]
     status: str
     message: str = ""
-    error: Optional[str] = None
+    error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain-data form (JSON-serialisable when the attribute values are)."""

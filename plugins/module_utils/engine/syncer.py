@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from typing import TYPE_CHECKING, Callable, Optional
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .diff import Diff, DiffElement
 from .enum import DiffSyncActions, DiffSyncFlags, DiffSyncModelFlags, DiffSyncStatus
@@ -17,6 +19,9 @@ if TYPE_CHECKING:
 
 _log = get_logger("sync")
 _CREATE, _UPDATE, _DELETE = DiffSyncActions.CREATE, DiffSyncActions.UPDATE, DiffSyncActions.DELETE
+_LOG_LEVELS = {DiffSyncStatus.SUCCESS: logging.INFO, DiffSyncStatus.FAILURE: logging.WARNING}
+_SKIP_CHILDREN_ON_DELETE = DiffSyncModelFlags.SKIP_CHILDREN_ON_DELETE.value
+_NATURAL_DELETION_ORDER = DiffSyncModelFlags.NATURAL_DELETION_ORDER.value
 
 
 class DiffSyncSyncer:
@@ -32,7 +37,7 @@ class DiffSyncSyncer:
         src_diffsync: Adapter,
         dst_diffsync: Adapter,
         flags: DiffSyncFlags,
-        callback: Optional[Callable[[str, int, int], None]] = None,
+        callback: Callable[[str, int, int], None] | None = None,
     ) -> None:
         self.diff = diff
         self.src_diffsync = src_diffsync
@@ -48,7 +53,7 @@ class DiffSyncSyncer:
         """Count processed elements and report progress to the callback."""
         if delta:
             self.elements_processed += delta
-            if self.callback:
+            if self.callback is not None:
                 self.callback("sync", self.elements_processed, self.total_elements)
 
     def perform_sync(self) -> bool:
@@ -61,7 +66,7 @@ class DiffSyncSyncer:
         _log.info("Sync complete: %d operation(s), %d failed", len(self.report.operations), len(self.report.failures))
         return changed
 
-    def sync_diff_element(self, element: DiffElement, parent_model: Optional[DiffSyncModel] = None) -> bool:
+    def sync_diff_element(self, element: DiffElement, parent_model: DiffSyncModel | None = None) -> bool:
         """Apply one element and then its children; True when this subtree changed anything."""
         try:
             return self._sync_element(element, parent_model)
@@ -69,41 +74,49 @@ class DiffSyncSyncer:
             self._annotate(exc, element)
             raise
 
-    def _sync_element(self, element: DiffElement, parent_model: Optional[DiffSyncModel]) -> bool:
+    def _sync_element(self, element: DiffElement, parent_model: DiffSyncModel | None) -> bool:
         model_class = getattr(self.dst_diffsync, element.type)
         action = element.action
         dst_model = self.dst_diffsync.get_or_none(model_class, element.keys)
         if dst_model is not None:
             dst_model.set_status(DiffSyncStatus.UNKNOWN)
-        flags = dst_model.model_flags if dst_model is not None else DiffSyncModelFlags.NONE
-        natural_order = bool(flags & DiffSyncModelFlags.NATURAL_DELETION_ORDER)
-        skip_children = bool(flags & DiffSyncModelFlags.SKIP_CHILDREN_ON_DELETE)
-        changed = False
-        children_first = natural_order and action == _DELETE
+        if action is None:
+            return self._sync_unchanged(element, dst_model)
+        flags = dst_model.model_flags.value if dst_model is not None else 0
+        skip_children = bool(flags & _SKIP_CHILDREN_ON_DELETE)
+        children_first = bool(flags & _NATURAL_DELETION_ORDER) and action == _DELETE
+        changed = True
         if children_first and not skip_children:
-            changed = self._sync_children(element, dst_model)
+            self._sync_children(element, dst_model)
         result = self.sync_model(model_class, element, dst_model, action)
-        changed |= action is not None
         if result is None:
-            if action is not None:
-                _log.warning("No object resulted from sync of %s %r; its children are skipped", element.type, element.name)
+            _log.warning("No object resulted from sync of %s %r; its children are skipped", element.type, element.name)
             return changed
         self._store_result(action, result, parent_model, skip_children)
         if action == _DELETE and skip_children:
             return changed
         self.incr_elements_processed()
         if not children_first:
-            changed |= self._sync_children(element, result)
+            self._sync_children(element, result)
         return changed
 
-    def _sync_children(self, element: DiffElement, parent: Optional[DiffSyncModel]) -> bool:
+    def _sync_unchanged(self, element: DiffElement, dst_model: DiffSyncModel | None) -> bool:
+        """An element needing no change itself: log it if asked, then sync its children."""
+        if dst_model is None:
+            return False
+        if self.flags & DiffSyncFlags.LOG_UNCHANGED_RECORDS and _log.isEnabledFor(logging.DEBUG):
+            _log.debug("%s %r: no changes to apply; no action needed", element.type, element.name)
+        self.incr_elements_processed()
+        return self._sync_children(element, dst_model)
+
+    def _sync_children(self, element: DiffElement, parent: DiffSyncModel | None) -> bool:
         changed = False
         for child in element.get_children():
             changed |= self.sync_diff_element(child, parent_model=parent)
         return changed
 
     def _store_result(
-        self, action: Optional[str], model: DiffSyncModel, parent: Optional[DiffSyncModel], skip_children: bool
+        self, action: str | None, model: DiffSyncModel, parent: DiffSyncModel | None, skip_children: bool
     ) -> None:
         """Record the outcome of a create/update/delete in the destination's store."""
         dst = self.dst_diffsync
@@ -119,16 +132,14 @@ class DiffSyncSyncer:
             dst.store.object_changed(model)
 
     def sync_model(
-        self, model_class: type[DiffSyncModel], element: DiffElement, dst_model: Optional[DiffSyncModel],
-        action: Optional[str],
-    ) -> Optional[DiffSyncModel]:
+        self, model_class: type[DiffSyncModel], element: DiffElement, dst_model: DiffSyncModel | None,
+        action: str | None,
+    ) -> DiffSyncModel | None:
         """Call the model's create/update/delete; the resulting model, or None on failure.
 
         Raises the model's ObjectCrudException unless CONTINUE_ON_FAILURE is set.
         """
         if action is None:
-            if self.flags & DiffSyncFlags.LOG_UNCHANGED_RECORDS and _log.isEnabledFor(logging.DEBUG):
-                _log.debug("%s %r: no changes to apply; no action needed", element.type, element.name)
             return dst_model
         attrs = element.get_attrs_diffs().get("+", {})
         try:
@@ -147,9 +158,9 @@ class DiffSyncSyncer:
         return model
 
     def _call_model(
-        self, model_class: type[DiffSyncModel], element: DiffElement, dst_model: Optional[DiffSyncModel],
+        self, model_class: type[DiffSyncModel], element: DiffElement, dst_model: DiffSyncModel | None,
         action: str, attrs: dict,
-    ) -> Optional[DiffSyncModel]:
+    ) -> DiffSyncModel | None:
         modelname = model_class.get_type()
         if action == _CREATE:
             if dst_model is not None:
@@ -166,14 +177,14 @@ class DiffSyncSyncer:
 
     def _record(  # pylint: disable=too-many-arguments,too-many-positional-arguments
         self, element: DiffElement, action: str, attrs: dict, status: DiffSyncStatus, message: str,
-        error: Optional[Exception] = None,
+        error: Exception | None = None,
     ) -> None:
         uid = getattr(self.dst_diffsync, element.type).create_unique_id(**element.keys)
         self.report.record(OperationResult(
             action=action, model=element.type, unique_id=uid, keys=dict(element.keys), attrs=dict(attrs),
             status=status.value, message=message, error=f"{type(error).__name__}: {error}" if error else None,
         ))
-        level = {DiffSyncStatus.SUCCESS: logging.INFO, DiffSyncStatus.FAILURE: logging.WARNING}.get(status, logging.ERROR)
+        level = _LOG_LEVELS.get(status, logging.ERROR)
         if _log.isEnabledFor(level):
             _log.log(level, "%s %s %r: %s (%s)", action, element.type, uid, message, status.value)
 
@@ -185,7 +196,5 @@ class DiffSyncSyncer:
             f"while syncing {element.action or 'no-change'} of {element.type} {element.name!r} "
             f"(keys {element.keys!r}) into {self.dst_diffsync}; {self.report.describe_applied()}"
         )
-        try:
+        with contextlib.suppress(AttributeError):  # a few builtin exceptions take no attributes
             exc.sync_report = self.report  # type: ignore[attr-defined]
-        except AttributeError:
-            pass

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Generic, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -21,7 +22,7 @@ def symmetric_difference(first: list[T], second: list[T]) -> list[T]:
     return sorted(set(first) ^ set(second))  # type: ignore[type-var]
 
 
-class OrderedDefaultDict(OrderedDict, Generic[K, V]):  # type: ignore[type-arg]
+class OrderedDefaultDict(OrderedDict, Generic[K, V]):
     """An insertion-ordered dict that creates missing values with ``factory``."""
 
     def __init__(self, factory: Callable[[], V] = dict) -> None:  # type: ignore[assignment]

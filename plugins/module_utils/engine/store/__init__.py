@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import abc
 import contextlib
-from typing import TYPE_CHECKING, Any, Iterator, Union
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Union
 
 from ..exceptions import ObjectAlreadyExists, ObjectNotFound
 from ..logging import get_logger
@@ -78,9 +79,21 @@ class BaseStore(abc.ABC):
     def update(self, *, obj: DiffSyncModel) -> None:
         """Store ``obj`` in place of whatever has its unique id (adding it when absent)."""
 
-    @abc.abstractmethod
     def remove(self, *, obj: DiffSyncModel, remove_children: bool = False) -> None:
-        """Remove ``obj`` (and, with ``remove_children``, its descendants); ObjectNotFound if absent."""
+        """Remove ``obj`` (and, with ``remove_children``, its descendants); ObjectNotFound if absent.
+
+        Stores override it; the default keeps diffsync's contract for stores that implement only
+        ``remove_item(modelname, uid)``.
+        """
+        self.remove_item(obj.get_type(), obj.get_unique_id())
+        if obj.adapter is not None:
+            obj.adapter = None
+        if remove_children:
+            self._remove_children(obj)
+
+    def remove_item(self, modelname: str, uid: str) -> None:
+        """Remove one stored object by model name and unique id (diffsync's hook behind ``remove``)."""
+        raise NotImplementedError(f"{type(self).__name__} implements neither remove() nor remove_item()")
 
     @abc.abstractmethod
     def count(self, *, model: ModelSpec | None = None) -> int:
@@ -88,7 +101,7 @@ class BaseStore(abc.ABC):
 
     # -- optional hooks with safe defaults ---------------------------------------------------------
 
-    def object_changed(self, obj: DiffSyncModel) -> None:
+    def object_changed(self, obj: DiffSyncModel) -> None:  # noqa: B027 - optional hook, no-op by default
         """Tell the store that a stored object changed in place (children added or removed, attributes set).
 
         In-memory stores need nothing; persistent stores write the object back.
@@ -99,7 +112,7 @@ class BaseStore(abc.ABC):
         """Group the writes made inside the block; stores that can, apply them all or none."""
         yield
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, no-op by default
         """Release connections or files held by the store. Safe to call twice."""
 
     def clear(self) -> None:
@@ -181,7 +194,7 @@ class BaseStore(abc.ABC):
         if isinstance(identifier, str):
             return identifier
         if object_class is not None:
-            return object_class.create_unique_id(**identifier)
+            return str(object_class.create_unique_id(**identifier))
         raise ValueError(
             f"Invalid args: ({model}, {object_class}, {identifier}): "
             f"either {object_class} should be a class/instance or {identifier} should be a str"

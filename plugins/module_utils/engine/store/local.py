@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectNotFound
+from ..model import bind_adapter
 from . import BaseStore, ModelSpec, check_can_add
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class LocalStore(BaseStore):
         if existing is not None:
             check_can_add(existing, obj, self)
         if obj.adapter is None and self.adapter is not None:
-            obj.adapter = self.adapter
+            bind_adapter(obj, self.adapter)
         objects[uid] = obj
 
     def update(self, *, obj: DiffSyncModel) -> None:

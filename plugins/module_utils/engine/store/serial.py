@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..model import DiffSyncModel
 
 _PLAIN = (str, int, float, bool, type(None))
+_NOT_DATA = ("adapter", "model_flags")
 
 
 def _is_plain(value: Any) -> bool:
@@ -28,8 +29,8 @@ def _is_plain(value: Any) -> bool:
 def object_to_data(obj: DiffSyncModel) -> dict[str, Any]:
     """The JSON-ready dict of ``obj``'s fields."""
     values = obj.__dict__
-    if obj._plain_dump and all(_is_plain(value) for key, value in values.items() if key not in ("adapter", "model_flags")):
-        data = {key: (list(value) if type(value) is list else value) for key, value in values.items() if key != "adapter"}
+    if obj._plain_dump and all(_is_plain(value) for key, value in values.items() if key not in _NOT_DATA):
+        data = {key: list(value) if type(value) is list else value for key, value in values.items() if key != "adapter"}
         data["model_flags"] = obj.model_flags.value
         return data
     return obj.model_dump(mode="json", exclude={"adapter"})
@@ -58,7 +59,9 @@ def load_object(adapter: Adapter | None, modelname: str, raw: str | bytes, *, wh
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise StoreCorrupted(f"{where}: stored value is not valid JSON ({exc.__class__.__name__}); refusing to load it") from None
+        raise StoreCorrupted(
+            f"{where}: stored value is not valid JSON ({exc.__class__.__name__}); refusing to load it"
+        ) from None
     if not isinstance(data, dict):
         raise StoreCorrupted(f"{where}: stored value is a JSON {type(data).__name__}, expected an object")
     model_class = model_class_for(adapter, modelname)
@@ -68,4 +71,4 @@ def load_object(adapter: Adapter | None, modelname: str, raw: str | bytes, *, wh
         problems = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in exc.errors()[:5])
         raise StoreCorrupted(f"{where}: stored value does not fit model {modelname!r}: {problems}") from None
     obj.adapter = adapter
-    return obj
+    return obj  # type: ignore[no-any-return]
