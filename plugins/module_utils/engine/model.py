@@ -43,7 +43,7 @@ class DiffSyncModel(BaseModel):
     _fast_uid: ClassVar[bool] = False
 
     model_flags: DiffSyncModelFlags = DiffSyncModelFlags.NONE
-    adapter: "Adapter" | None = None  # noqa: UP037 (resolved by model_rebuild in adapter.py)
+    adapter: Adapter | None = None  # resolved by model_rebuild() in adapter.py
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
