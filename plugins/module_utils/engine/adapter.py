@@ -141,7 +141,7 @@ class Adapter:  # pylint: disable=too-many-public-methods
                 f"The provided diff's class ({diff.__class__.__name__}) does not match the diff_class: "
                 f"{diff_class.__name__}",
             )
-        if not diff:
+        if _is_empty(diff):
             diff = self.diff_from(source, diff_class=diff_class, flags=flags, callback=callback)
         syncer = DiffSyncSyncer(diff=diff, src_diffsync=source, dst_diffsync=self, flags=flags, callback=callback)
         self.sync_report = syncer.report
@@ -259,6 +259,15 @@ class Adapter:  # pylint: disable=too-many-public-methods
                 self.store.get(model=modelname, identifier=other_uid),
             )
         names[shortname] = uid
+
+
+def _is_empty(diff: Diff | None) -> bool:
+    """``not diff`` as diffsync tests it (no diff, or one without elements), without walking a large diff."""
+    if diff is None:
+        return True
+    if type(diff).__len__ is Diff.__len__ and not hasattr(diff, "__bool__"):
+        return next(iter(diff.get_children()), None) is None
+    return not diff
 
 
 @deprecated("'diffsync.DiffSync' is deprecated and will be removed with 2.1, use 'diffsync.Adapter' instead.")

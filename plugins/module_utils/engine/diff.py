@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import total_ordering
 from typing import Any
 
@@ -12,6 +12,7 @@ from .exceptions import ObjectAlreadyExists
 from .utils import OrderedDefaultDict
 
 StrType = str  # ``str`` is shadowed by the ``str()`` methods below
+_ORDER_NAMES: builtins.dict[StrType, StrType] = {}
 _SUMMARY_KEYS = (DiffSyncActions.CREATE, DiffSyncActions.UPDATE, DiffSyncActions.DELETE, "no-change")
 
 
@@ -53,8 +54,16 @@ class Diff:
     def get_children(self) -> Iterator[DiffElement]:
         """Every top element, group by group, each group in the order its ``order_children_*`` hook gives."""
         for group, elements in self.children.items():
-            order = getattr(self, f"order_children_{group}", self.order_children_default)
-            yield from order(elements)
+            yield from self._order_method(group)(elements)
+
+    def _order_method(self, group: StrType) -> Callable[[builtins.dict[StrType, DiffElement]], Iterable[DiffElement]]:
+        """The ``order_children_<group>`` hook, or the default order."""
+        name = _ORDER_NAMES.get(group)
+        if name is None:
+            name = _ORDER_NAMES[group] = f"order_children_{group}"
+        if name in self.__dict__ or hasattr(type(self), name):
+            return getattr(self, name)  # type: ignore[no-any-return]
+        return self.order_children_default
 
     @classmethod
     def order_children_default(cls, children: builtins.dict[StrType, DiffElement]) -> Iterator[DiffElement]:

@@ -48,6 +48,7 @@ class DiffSyncSyncer:
         self.total_elements = len(diff) if callback else 0
         self.report = SyncReport()
         self._continue_on_failure = bool(flags & DiffSyncFlags.CONTINUE_ON_FAILURE)
+        self._log_unchanged = bool(flags & DiffSyncFlags.LOG_UNCHANGED_RECORDS)
 
     def incr_elements_processed(self, delta: int = 1) -> None:
         """Count processed elements and report progress to the callback."""
@@ -77,7 +78,7 @@ class DiffSyncSyncer:
     def _sync_element(self, element: DiffElement, parent_model: DiffSyncModel | None) -> bool:
         model_class = getattr(self.dst_diffsync, element.type)
         action = element.action
-        dst_model = self.dst_diffsync.get_or_none(model_class, element.keys)
+        dst_model = self.dst_diffsync.get_or_none(model_class, model_class.create_unique_id(**element.keys))
         if dst_model is not None:
             dst_model.set_status(DiffSyncStatus.UNKNOWN)
         if action is None:
@@ -104,7 +105,7 @@ class DiffSyncSyncer:
         """An element needing no change itself: log it if asked, then sync its children."""
         if dst_model is None:
             return False
-        if self.flags & DiffSyncFlags.LOG_UNCHANGED_RECORDS and _log.isEnabledFor(logging.DEBUG):
+        if self._log_unchanged and _log.isEnabledFor(logging.DEBUG):
             _log.debug("%s %r: no changes to apply; no action needed", element.type, element.name)
         self.incr_elements_processed()
         return self._sync_children(element, dst_model)

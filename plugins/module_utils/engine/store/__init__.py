@@ -188,6 +188,13 @@ class BaseStore(abc.ABC):
             return getattr(self.adapter, model, None), model
         return model, model.get_type()
 
+    def _resolve_key(self, model: ModelSpec, identifier: str | dict) -> tuple[str, str]:
+        """(model name, unique id) for a ``get``-style lookup."""
+        if isinstance(identifier, str):
+            return (model if isinstance(model, str) else model.get_type()), identifier
+        object_class, modelname = self._get_object_class_and_model(model)
+        return modelname, self._get_uid(model, object_class, identifier)
+
     @staticmethod
     def _get_uid(model: ModelSpec, object_class: Any, identifier: str | dict) -> str:
         """The unique id for ``identifier``; ValueError when a dict is given without a model class."""

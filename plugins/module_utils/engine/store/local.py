@@ -24,8 +24,7 @@ class LocalStore(BaseStore):
         return set(self._data.keys())
 
     def get(self, *, model: ModelSpec, identifier: str | dict) -> DiffSyncModel:
-        object_class, modelname = self._get_object_class_and_model(model)
-        uid = self._get_uid(model, object_class, identifier)
+        modelname, uid = self._resolve_key(model, identifier)
         try:
             return self._data[modelname][uid]
         except KeyError:
