@@ -136,12 +136,13 @@ class Adapter:  # pylint: disable=too-many-public-methods
         callback: Callback | None = None, diff: Diff | None = None,
     ) -> Diff:
         """Make this adapter match ``source``; returns the diff applied. ``self.sync_report`` lists every operation."""
-        if diff_class and diff and not isinstance(diff, diff_class):
+        given = diff is not None and not _is_empty(diff)
+        if diff_class and given and not isinstance(diff, diff_class):
             raise DiffClassMismatch(
                 f"The provided diff's class ({diff.__class__.__name__}) does not match the diff_class: "
                 f"{diff_class.__name__}",
             )
-        if _is_empty(diff):
+        if diff is None or not given:
             diff = self.diff_from(source, diff_class=diff_class, flags=flags, callback=callback)
         syncer = DiffSyncSyncer(diff=diff, src_diffsync=source, dst_diffsync=self, flags=flags, callback=callback)
         self.sync_report = syncer.report
@@ -261,10 +262,8 @@ class Adapter:  # pylint: disable=too-many-public-methods
         names[shortname] = uid
 
 
-def _is_empty(diff: Diff | None) -> bool:
-    """``not diff`` as diffsync tests it (no diff, or one without elements), without walking a large diff."""
-    if diff is None:
-        return True
+def _is_empty(diff: Diff) -> bool:
+    """``not diff`` as diffsync tests it (a diff without elements), without walking a large diff."""
     if type(diff).__len__ is Diff.__len__ and not hasattr(diff, "__bool__"):
         return next(iter(diff.get_children()), None) is None
     return not diff
