@@ -137,6 +137,9 @@ def scrub(text: str, secrets: list[str]) -> str:
 
 def translate(exc: Exception, *, label: str, doing: str, secrets: list[str]) -> ObjectStoreException:
     """The engine error for redis-py's ``exc``, raised while ``doing`` something on the store ``label``."""
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(exc, redis_errors.WatchError) and isinstance(cause, redis_errors.RedisError):
+        return translate(cause, label=label, doing=doing, secrets=secrets)  # redis-py's wrap of a lost connection
     detail = scrub(f"{type(exc).__name__}: {exc}", secrets)
     if isinstance(exc, redis_errors.WatchError):
         return StoreLocked(
