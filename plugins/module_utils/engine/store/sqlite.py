@@ -22,6 +22,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectNotFound, StoreCorrupted, StoreUnavailable
+from ..model import bind_adapter
 from . import BaseStore, ModelSpec, check_can_add
 from ._sqlite_batch import WriteBatch, flush_and_close
 from ._sqlite_db import SQLiteDatabase
@@ -59,7 +60,8 @@ class SQLiteStore(BaseStore):
         self.database_path = os.fspath(database_path)
         self.store_id = store_id
         self.batch_size = max(1, batch_size)
-        self._db = SQLiteDatabase(self.database_path, timeout=timeout, label=str(self))
+        self._label = str(self)
+        self._db = SQLiteDatabase(self.database_path, timeout=timeout, label=self._label)
         self._batch = WriteBatch()
         self._finalizer = weakref.finalize(self, flush_and_close, self._db, self._batch, store_id)
         self._live = LiveObjects(all_complete=not self._db.has_objects(store_id))
@@ -80,8 +82,7 @@ class SQLiteStore(BaseStore):
         return self._db.model_names(self.store_id)
 
     def get(self, *, model: ModelSpec, identifier: str | dict) -> DiffSyncModel:
-        object_class, modelname = self._get_object_class_and_model(model)
-        uid = self._get_uid(model, object_class, identifier)
+        modelname, uid = self._resolve_key(model, identifier)
         obj = self._find(modelname, uid)
         if obj is None:
             raise ObjectNotFound(f"{modelname} {uid} not present in {self}")
@@ -127,7 +128,7 @@ class SQLiteStore(BaseStore):
         if existing is not None:
             check_can_add(existing, obj, self)
         if obj.adapter is None and self.adapter is not None:
-            obj.adapter = self.adapter
+            bind_adapter(obj, self.adapter)
         self._put(modelname, uid, obj)
 
     def update(self, *, obj: DiffSyncModel) -> None:
@@ -265,7 +266,7 @@ class SQLiteStore(BaseStore):
 
     def _build(self, modelname: str, uid: str, data: str) -> DiffSyncModel:
         """Rebuild one stored object through the adapter's model class; StoreCorrupted when it does not fit."""
-        where = f"{self}: {modelname} {uid!r}"
+        where = f"{self._label}: {modelname} {uid!r}"
         obj = load_object(self.adapter, modelname, data, where=where)
         if obj.get_unique_id() != uid:
             raise StoreCorrupted(
