@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..exceptions import ObjectNotFound, ObjectStoreException
 from ..logging import get_logger
+from ..model import bind_adapter
 from . import BaseStore, ModelSpec, check_can_add
 from ._redis_client import (
     HAS_REDIS,
@@ -123,8 +124,7 @@ class RedisStore(BaseStore):
         return self._reader.model_names()
 
     def get(self, *, model: ModelSpec, identifier: str | dict) -> DiffSyncModel:
-        object_class, modelname = self._get_object_class_and_model(model)
-        uid = self._get_uid(model, object_class, identifier)
+        modelname, uid = self._resolve_key(model, identifier)
         objects = self._reader.model(modelname)
         obj = objects.get(uid, ABSENT)
         if obj is None:
@@ -178,7 +178,7 @@ class RedisStore(BaseStore):
                 return
             check_can_add(existing, obj, self)
         if obj.adapter is None and self.adapter is not None:
-            obj.adapter = self.adapter
+            bind_adapter(obj, self.adapter)
         objects[uid] = obj
         self._appended(modelname, uid)
         self._writer.changed(modelname, uid, obj)
