@@ -20,7 +20,7 @@ description:
     system; the store records the result.
   - With O(plan) (from M(datasync.diffsync.diffsync_diff)) the sync applies exactly what was
     reviewed, and refuses with a "stale plan" error when either adapter changed since.
-  - Idempotent: a second run with the same inputs reports C(changed=false).
+  - Idempotent, a second run with the same inputs reports C(changed=false).
   - Runs on the controller. Store writes of one sync are one transaction (SQLite, Redis), so a
     failing sync leaves the stored target as it was; effects of Python models on real systems
     cannot be rolled back.
