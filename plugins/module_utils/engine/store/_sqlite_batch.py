@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..exceptions import ObjectStoreException
+from ..exceptions import ObjectStoreException, StoreLocked
 from ..logging import get_logger
 from .serial import dump_object
 
@@ -68,23 +70,100 @@ class WriteBatch:
         ]
         return deletes, upserts
 
-    def flush(self, db: SQLiteDatabase, store_id: str) -> None:
-        """Send every pending write to ``db`` (in its open transaction, or in one of its own) and forget them."""
-        if not self._ops:
+
+
+class WriteConflict(StoreLocked):
+    """Pending writes were based on objects that another process has changed since; they were discarded."""
+
+
+class StoreWriter:
+    """Everything that writes the objects of one store_id: the pending batch and the version it is based on.
+
+    Every commit that changes the store_id's objects bumps its version in the file. A commit made
+    here first checks that the version is still the one this writer last saw; otherwise another
+    process wrote to the store_id meanwhile, and the pending writes (based on objects read before
+    that) would silently overwrite its changes: they are discarded and WriteConflict (a StoreLocked)
+    is raised instead.
+    """
+
+    __slots__ = ("batch", "db", "store_id", "version", "wrote")
+
+    def __init__(self, db: SQLiteDatabase, store_id: str) -> None:
+        self.db = db
+        self.store_id = store_id
+        self.batch = WriteBatch()
+        self.version = db.version(store_id)
+        self.wrote = False  # set when something was written inside the open transaction
+
+    @contextlib.contextmanager
+    def writing(self, action: str, *, check: bool = True) -> Iterator[None]:
+        """Run the block in the open transaction, or in a new one that checks (``check``) and bumps the version."""
+        if self.db.in_transaction:
+            self.wrote = True
+            yield
             return
-        deletes, upserts = self.rows(store_id)
-        db.write(deletes, upserts)
-        self._ops.clear()
+        with self.db.writing(action):
+            current = self.db.version(self.store_id)
+            if check and current != self.version:
+                raise self._conflict(current)
+            yield
+            self.version = self.db.bump_version(self.store_id)
+
+    def _conflict(self, current: int) -> WriteConflict:
+        """Discard the pending writes (based on version ``self.version``; the file is at ``current``)."""
+        error = WriteConflict(
+            f"{self.db.label}: another process changed this store_id (version {self.version} -> {current}) after "
+            f"this store read it; {len(self.batch)} write(s) made here since were discarded rather than overwrite "
+            f"its changes. Read the objects again and repeat the load or sync; do not write to one store_id from "
+            f"two processes at once"
+        )
+        self.batch.clear()
+        self.version = current
+        return error
+
+    def begin(self) -> bool:
+        """Start a transaction (BEGIN IMMEDIATE); True when another process changed the store_id since it was read."""
+        self.db.begin("starting a transaction")
+        self.wrote = False
+        try:
+            current = self.db.version(self.store_id)
+        except BaseException:
+            self.db.rollback()
+            raise
+        changed, self.version = current != self.version, current
+        return changed
+
+    def commit(self) -> None:
+        """Commit the transaction, counting it in the version when it changed any object."""
+        if self.wrote:
+            self.version = self.db.bump_version(self.store_id)
+        self.db.commit("committing the transaction")
+
+    def rollback(self) -> None:
+        """Undo the transaction and forget the pending writes."""
+        self.db.rollback()
+        self.batch.clear()
+        with contextlib.suppress(ObjectStoreException):  # the caller's original error matters more
+            self.version = self.db.version(self.store_id)
+
+    def flush(self) -> None:
+        """Send every pending write to the file (in the open transaction, or in one of its own)."""
+        if not len(self.batch):
+            return
+        deletes, upserts = self.batch.rows(self.store_id)
+        with self.writing(f"saving {len(upserts)} and deleting {len(deletes)} objects"):
+            self.db.write(deletes, upserts)
+        self.batch.clear()
 
 
-def flush_and_close(db: SQLiteDatabase, batch: WriteBatch, store_id: str) -> None:
+def flush_and_close(writer: StoreWriter) -> None:
     """Last chance for pending writes (a store garbage-collected or alive at exit without ``close()``)."""
     try:
-        if not db.in_transaction:  # never commit half of a sync that is still running
-            batch.flush(db, store_id)
+        if not writer.db.in_transaction:  # never commit half of a sync that is still running
+            writer.flush()
     except ObjectStoreException as exc:
         if _log.isEnabledFor(logging.ERROR):
-            _log.error("%d unsaved write(s) lost: %s", len(batch), exc)
+            _log.error("%d unsaved write(s) lost: %s", len(writer.batch), exc)
     finally:
-        batch.clear()
-        db.close()
+        writer.batch.clear()
+        writer.db.close()

@@ -8,6 +8,7 @@ Schema (shared by every store_id in the file)::
     diffsync_objects(seq INTEGER PRIMARY KEY, store_id, model_name, unique_id, data JSON text)
         UNIQUE (store_id, model_name, unique_id), INDEX (store_id, model_name, seq)
     diffsync_metadata(store_id, key, value) PRIMARY KEY (store_id, key)
+    diffsync_versions(store_id PRIMARY KEY, version): bumped by each commit that changes the store_id's objects
 
 ``seq`` is the rowid: a new row gets a higher one than every row present, so ordering by it gives
 insertion order; an upsert of an existing key keeps its ``seq`` (and so its place).
@@ -29,10 +30,12 @@ _TABLES = (
     "UNIQUE (store_id, model_name, unique_id))",
     "CREATE TABLE IF NOT EXISTS diffsync_metadata (store_id TEXT NOT NULL, key TEXT NOT NULL, "
     "value TEXT NOT NULL, PRIMARY KEY (store_id, key)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS diffsync_versions (store_id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID",
 )
 _INDEX = "CREATE INDEX IF NOT EXISTS diffsync_objects_order ON diffsync_objects (store_id, model_name, seq)"
 _COLUMNS = {"diffsync_objects": ["seq", "store_id", "model_name", "unique_id", "data"],
-            "diffsync_metadata": ["store_id", "key", "value"]}
+            "diffsync_metadata": ["store_id", "key", "value"],
+            "diffsync_versions": ["store_id", "version"]}
 
 _KEY = "store_id = ? AND model_name = ?"
 _SELECT_ONE = f"SELECT data FROM diffsync_objects WHERE {_KEY} AND unique_id = ?"  # noqa: S608
@@ -215,17 +218,33 @@ class SQLiteDatabase:
             return {row[0] for row in self.conn.execute(_MODEL_NAMES, (store_id,))}
 
     def write(self, deletes: list[tuple[str, str, str]], upserts: list[tuple[str, str, str, str]]) -> None:
-        """Delete the ``(store_id, model, uid)`` keys, then upsert the ``(store_id, model, uid, data)`` rows."""
-        with self.writing(f"saving {len(upserts)} and deleting {len(deletes)} objects"):
+        """Delete the ``(store_id, model, uid)`` keys, then upsert the ``(store_id, model, uid, data)`` rows.
+
+        Call it inside a transaction (``writing`` or ``begin``).
+        """
+        with self.translate(f"saving {len(upserts)} and deleting {len(deletes)} objects"):
             if deletes:
                 self.conn.executemany(_DELETE, deletes)
             if upserts:
                 self.conn.executemany(_UPSERT, upserts)
 
     def clear(self, store_id: str) -> None:
-        """Delete every object of ``store_id`` (its metadata stays)."""
-        with self.writing("clearing the store"):
+        """Delete every object of ``store_id`` (its metadata stays); call it inside a transaction."""
+        with self.translate("clearing the store"):
             self.conn.execute("DELETE FROM diffsync_objects WHERE store_id = ?", (store_id,))
+
+    def version(self, store_id: str) -> int:
+        """How many commits changed the objects of ``store_id`` (0 for a new one)."""
+        with self.translate("reading the store version"):
+            row = self.conn.execute("SELECT version FROM diffsync_versions WHERE store_id = ?", (store_id,)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def bump_version(self, store_id: str) -> int:
+        """Count one more commit that changes ``store_id``'s objects (call it inside that transaction)."""
+        sql = ("INSERT INTO diffsync_versions (store_id, version) VALUES (?, 1) "
+               "ON CONFLICT (store_id) DO UPDATE SET version = version + 1 RETURNING version")
+        with self.translate("saving the store version"):
+            return int(self.conn.execute(sql, (store_id,)).fetchone()[0])
 
     # -- metadata and life cycle ------------------------------------------------------------------------
 

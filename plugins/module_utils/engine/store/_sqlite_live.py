@@ -1,11 +1,31 @@
-"""The identity map of ``SQLiteStore``: its live objects, and which models it holds completely."""
+"""The identity map of ``SQLiteStore``: its live objects, which models it holds completely, how to build them."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..exceptions import StoreCorrupted
+from .serial import load_object
+
 if TYPE_CHECKING:
+    from ..adapter import Adapter
     from ..model import DiffSyncModel
+
+
+def build_object(adapter: Adapter | None, label: str, modelname: str, uid: str, data: str) -> DiffSyncModel:
+    """Rebuild the object stored under ``(modelname, uid)`` through the adapter's model class.
+
+    StoreCorrupted, naming the store (``label``), the model and the unique id, when the value is not
+    JSON, does not fit the model, or describes an object with another unique id.
+    """
+    where = f"{label}: {modelname} {uid!r}"
+    obj = load_object(adapter, modelname, data, where=where)
+    if obj.get_unique_id() != uid:
+        raise StoreCorrupted(
+            f"{where}: the stored value has unique id {obj.get_unique_id()!r}; the row was changed outside the "
+            f"store or the model's identifiers changed: delete the row, or clear the store and load it again"
+        )
+    return obj
 
 
 class LiveObjects:

@@ -10,8 +10,9 @@ gives the same Python object. Reads that miss this identity map fetch in bulk, a
 transaction ends, or the store is closed. ``transaction()`` (which a sync runs inside) is one SQLite
 transaction: all of the sync is saved, or, when it raises, none of it.
 
-One store instance assumes it is the only writer of its store_id while it is open: objects already
-read are not re-read when another process changes them.
+Objects already read are not read again when another process changes them, except at the start of
+a transaction. Writing objects another process changed since they were read here raises StoreLocked
+(a WriteConflict) instead of overwriting its changes: one writer per store_id at a time.
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ import os
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ObjectNotFound, StoreCorrupted, StoreUnavailable
+from ..exceptions import ObjectNotFound, StoreUnavailable
 from ..model import bind_adapter
 from . import BaseStore, ModelSpec, check_can_add
-from ._sqlite_batch import WriteBatch, flush_and_close
+from ._sqlite_batch import StoreWriter, WriteConflict, flush_and_close
 from ._sqlite_db import SQLiteDatabase
-from ._sqlite_live import LiveObjects
-from .serial import load_object
+from ._sqlite_live import LiveObjects, build_object
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -50,7 +50,7 @@ class SQLiteStore(BaseStore):
         *args: Any,
         database_path: str | os.PathLike[str],
         store_id: str = "default",
-        timeout: float = 10.0,
+        timeout: float = 60.0,
         batch_size: int = 10_000,
         **kwargs: Any,
     ) -> None:
@@ -62,8 +62,9 @@ class SQLiteStore(BaseStore):
         self.batch_size = max(1, batch_size)
         self._label = str(self)
         self._db = SQLiteDatabase(self.database_path, timeout=timeout, label=self._label)
-        self._batch = WriteBatch()
-        self._finalizer = weakref.finalize(self, flush_and_close, self._db, self._batch, store_id)
+        self._writer = StoreWriter(self._db, store_id)
+        self._batch = self._writer.batch
+        self._finalizer = weakref.finalize(self, flush_and_close, self._writer)
         self._live = LiveObjects(all_complete=not self._db.has_objects(store_id))
 
     def __str__(self) -> str:
@@ -161,7 +162,8 @@ class SQLiteStore(BaseStore):
         """Remove every object of this store_id (its metadata stays)."""
         self._check_open()
         self._batch.clear()
-        self._db.clear(self.store_id)
+        with self._writer.writing("clearing the store", check=False):  # reads nothing, so nothing is stale
+            self._db.clear(self.store_id)
         self._live.detach_all()
         self._live = LiveObjects(all_complete=True)
 
@@ -177,23 +179,25 @@ class SQLiteStore(BaseStore):
     def transaction(self) -> Iterator[None]:
         """One SQLite transaction around the block (BEGIN IMMEDIATE ... COMMIT).
 
-        Writes made before the block are saved first. When the block raises, the transaction is
-        rolled back, the live objects are forgotten (later reads come from the file, as it was
-        before the block) and the exception is re-raised. Nested blocks join the outer one.
-        StoreLocked when another process holds the write lock for longer than ``timeout``.
+        Writes made before the block are saved first. If another process changed this store_id
+        since it was read here, the live objects are forgotten and read again. When the block
+        raises, the transaction is rolled back, the live objects are forgotten (later reads come
+        from the file, as it was before the block) and the exception is re-raised. Nested blocks
+        join the outer one. StoreLocked when another process holds the write lock for longer
+        than ``timeout``.
         """
         if self._db.in_transaction:
             yield
             return
         self._flush()
-        self._db.begin("starting a transaction")
+        if self._writer.begin():
+            self._live = LiveObjects(all_complete=not self._db.has_objects(self.store_id))
         try:
             yield
             self._flush()
-            self._db.commit("committing the transaction")
+            self._writer.commit()
         except BaseException:
-            self._db.rollback()
-            self._batch.clear()
+            self._writer.rollback()
             self._live = LiveObjects(all_complete=False)
             raise
 
@@ -255,24 +259,13 @@ class SQLiteStore(BaseStore):
         objects = {}
         for uid, data in self._db.fetch_model(self.store_id, modelname):
             obj = live.get(uid)
-            objects[uid] = obj if obj is not None else self._build(modelname, uid, data)
+            objects[uid] = obj if obj is not None else build_object(self.adapter, self._label, modelname, uid, data)
         self._live.set_model(modelname, objects)
 
     def _adopt(self, modelname: str, uid: str, data: str) -> DiffSyncModel:
         """Build an object read from the file and make it the live one for its key."""
-        obj = self._build(modelname, uid, data)
+        obj = build_object(self.adapter, self._label, modelname, uid, data)
         self._live.put(modelname, uid, obj)
-        return obj
-
-    def _build(self, modelname: str, uid: str, data: str) -> DiffSyncModel:
-        """Rebuild one stored object through the adapter's model class; StoreCorrupted when it does not fit."""
-        where = f"{self._label}: {modelname} {uid!r}"
-        obj = load_object(self.adapter, modelname, data, where=where)
-        if obj.get_unique_id() != uid:
-            raise StoreCorrupted(
-                f"{where}: the stored value has unique id {obj.get_unique_id()!r}; the row was edited outside "
-                f"the store: delete it or run a sync again"
-            )
         return obj
 
     def _put(self, modelname: str, uid: str, obj: DiffSyncModel) -> None:
@@ -285,5 +278,12 @@ class SQLiteStore(BaseStore):
             self._flush()
 
     def _flush(self) -> None:
-        """Send pending writes (in the open transaction, or in one committed now)."""
-        self._batch.flush(self._db, self.store_id)
+        """Send pending writes (in the open transaction, or in one committed now).
+
+        On WriteConflict the writes were discarded: the live objects are stale, so they are forgotten too.
+        """
+        try:
+            self._writer.flush()
+        except WriteConflict:
+            self._live = LiveObjects(all_complete=False)
+            raise

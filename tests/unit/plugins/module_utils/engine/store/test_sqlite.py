@@ -173,7 +173,7 @@ def test_loading_a_new_store_reads_nothing_and_commits_in_batches(opened: list[S
         inv.add(Device(name=f"r{index}", site="ams"))
     assert len(raw_rows(db_path)) == 2000, "two full batches are saved, the rest waits"
     store.close()
-    assert not [s for s in seen if s.startswith("SELECT")]
+    assert not [s for s in seen if "FROM diffsync_objects" in s], "nothing is read from an empty store_id"
     assert seen.count("COMMIT") == 3
     assert len(raw_rows(db_path)) == 2500
 
@@ -184,7 +184,7 @@ def test_an_object_changed_many_times_is_written_once_per_batch(opened: list[SQL
     seen = statements(store)
     cases.load(inv, cases.TARGET)  # add_child after add: object_changed on the parents
     store.close()
-    inserts = [s for s in seen if s.startswith("INSERT")]
+    inserts = [s for s in seen if s.startswith("INSERT INTO diffsync_objects")]
     assert len(inserts) == 9  # executemany traces each row: one per object, not one per change
     stored = {(model, uid): data for model, uid, data in raw_rows(db_path)}
     assert json.loads(stored[("device", "r1")])["interfaces"] == ["r1__eth0", "r1__eth1"]
@@ -283,6 +283,49 @@ def test_a_second_writer_gets_store_locked_naming_the_file(opened: list[SQLiteSt
             second.close()
     other = open_store(opened, db_path, "b")
     assert other.count() == 0
+
+
+def test_writes_based_on_objects_another_process_changed_are_refused(
+    opened: list[SQLiteStore], db_path: Path
+) -> None:
+    mine = inventory(opened, db_path)  # opened while the store_id is empty
+    theirs = cases.load(inventory(opened, db_path), cases.TARGET)
+    theirs.store.close()
+    mine.add(Device(name="r1", site="mine"))  # would overwrite their r1
+    with pytest.raises(StoreLocked, match="another process changed this store_id") as caught:
+        mine.store.flush()  # type: ignore[attr-defined]
+    assert str(db_path) in str(caught.value) and "1 write(s) made here since were discarded" in str(caught.value)
+    assert json.loads(raw_rows(db_path)[0][2])["site"] == "ams"
+    assert mine.get("device", "r1").site == "ams"  # the stale objects were forgotten: read again
+    mine.store.close()  # nothing left to save
+
+
+def test_clear_does_not_depend_on_what_was_read(opened: list[SQLiteStore], db_path: Path) -> None:
+    mine = inventory(opened, db_path)
+    cases.load(inventory(opened, db_path), cases.TARGET)
+    opened[-1].close()
+    mine.store.clear()
+    mine.add(Device(name="r1", site="new"))
+    mine.store.close()
+    assert [(model, uid) for model, uid, _data in raw_rows(db_path)] == [("device", "r1")]
+
+
+def test_a_transaction_reads_again_what_another_process_changed(opened: list[SQLiteStore], db_path: Path) -> None:
+    cases.load(inventory(opened, db_path), cases.TARGET)
+    opened[-1].close()
+    mine, theirs = inventory(opened, db_path), inventory(opened, db_path)
+    stale = mine.get("device", "r1")
+    theirs.get("device", "r1").role = "changed elsewhere"
+    theirs.update(theirs.get("device", "r1"))
+    theirs.store.close()
+    with mine.store.transaction():
+        fresh = mine.get("device", "r1")
+        assert fresh is not stale and fresh.role == "changed elsewhere"
+        fresh.site = "and here"
+        mine.update(fresh)
+    mine.store.close()
+    assert next(json.loads(data)["role"] for model, _uid, data in raw_rows(db_path) if model == "device") == (
+        "changed elsewhere")
 
 
 def test_pending_writes_are_saved_at_exit_without_close(db_path: Path) -> None:
