@@ -57,7 +57,8 @@ def test_children_listed_before_their_parent_in_the_data_still_link(adapter_clas
 
 
 def test_children_ids_as_strings_are_accepted_when_they_match(adapter_class: type[Adapter]) -> None:
-    data = {"device": [{"name": "sw1", "interfaces": ["sw1__eth0"]}], "interface": [{"device_name": "sw1", "name": "eth0"}]}
+    data = {"device": [{"name": "sw1", "interfaces": ["sw1__eth0"]}],
+            "interface": [{"device_name": "sw1", "name": "eth0"}]}
     assert _load(adapter_class, data).get("device", "sw1").interfaces == ["sw1__eth0"]
     data["interface"] = []
     assert "interfaces lists 'sw1__eth0', but no interface record has that unique id" in _error(adapter_class, data)
@@ -77,28 +78,33 @@ def test_unknown_fields_missing_identifiers_and_orphans(adapter_class: type[Adap
         "interface": [{"device_name": "sw9", "name": "eth0"}],
     })
     assert "3 invalid record(s)" in message
-    assert "data.device[0] (keys: name, sitee): unknown field(s) 'sitee'; device has name, site, role, interfaces" in message
+    assert ("data.device[0] (keys: name, sitee): unknown field(s) 'sitee'; "
+            "device has name, site, role, interfaces") in message
     assert "data.device[1] (keys: site): field 'name': Field required" in message
     assert "data.interface[0] (keys: device_name, name): its parent device (device_name='sw9') is not among" in message
 
 
 def test_nested_records_position_and_contradicting_parent_keys(adapter_class: type[Adapter]) -> None:
-    message = _error(adapter_class, {"device": [{"name": "sw1", "interfaces": [{"name": "e0"}, {"name": "e1", "mtu": []}]}]})
+    nested = [{"name": "e0"}, {"name": "e1", "mtu": []}]
+    message = _error(adapter_class, {"device": [{"name": "sw1", "interfaces": nested}]})
     assert "data.device[0].interfaces[1] (keys: name, mtu, device_name): field 'mtu'" in message
     message = _error(adapter_class, {"device": [{"name": "sw1", "interfaces": [{"name": "e0", "device_name": "sw2"}]}]})
-    assert "data.device[0].interfaces[0]: device_name='sw2' contradicts the enclosing device record's name='sw1'" in message
+    assert ("data.device[0].interfaces[0]: device_name='sw2' contradicts the enclosing device "
+            "record's name='sw1'") in message
 
 
 def test_duplicates_name_the_first_record(adapter_class: type[Adapter]) -> None:
     message = _error(adapter_class, {"device": [{"name": "sw1"}, {"name": "sw1", "site": "x"}]})
-    assert "data.device[1] (keys: name, site): duplicate device 'sw1': data.device[0] has the same identifiers" in message
+    assert ("data.device[1] (keys: name, site): duplicate device 'sw1': "
+            "data.device[0] has the same identifiers") in message
 
 
 def test_shape_errors(adapter_class: type[Adapter]) -> None:
     assert "data: must be a mapping of model name to a list of records" in _error(adapter_class, [1])
     assert "data: unknown model 'devices'; the adapter's models are device, interface" in _error(
         adapter_class, {"devices": []})
-    assert "data.device: must be a list of records, got {'name': 'sw1'}" in _error(adapter_class, {"device": {"name": "sw1"}})
+    assert "data.device: must be a list of records, got {'name': 'sw1'}" in _error(
+        adapter_class, {"device": {"name": "sw1"}})
     assert "data.device[0]: a record must be a mapping" in _error(adapter_class, {"device": ["sw1"]})
 
 

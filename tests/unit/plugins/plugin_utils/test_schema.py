@@ -106,7 +106,8 @@ def test_built_classes_behave_like_hand_written_models(schema: dict[str, Any]) -
 
 def test_required_attributes_have_no_default() -> None:
     adapter_class = build_adapter_class(normalize_schema(
-        {"models": {"site": {"identifiers": ["slug"], "attributes": {"region": "str", "x": "int"}, "required": ["region"]}}}
+        {"models": {"site": {"identifiers": ["slug"], "attributes": {"region": "str", "x": "int"},
+                             "required": ["region"]}}}
     ))
     assert adapter_class.site.model_fields["region"].is_required()
     assert not adapter_class.site.model_fields["x"].is_required()
