@@ -10,11 +10,13 @@ diff that would still be needed.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from typing import Any
 
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine import Adapter, DiffSyncModel
-from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exceptions import ObjectNotUpdated
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exceptions import DiffSyncError, ObjectNotUpdated
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.store.url import store_from_url
 
 MODULE = __name__
@@ -137,5 +139,29 @@ def check_in_fresh_process(url: str, store_id: str) -> dict[str, Any]:
         store.close()
 
 
+def sync_in_fresh_process(url: str, store_id: str, go_file: str) -> dict[str, Any]:
+    """Open the store, diff it against ``SOURCE``, say so (``<go_file>.ready.<pid>``), wait until ``go_file``
+    exists, then sync: what happened."""
+    store = store_from_url(url, store_id=store_id)
+    try:
+        adapter = Inventory(name="syncer", internal_storage_engine=store)
+        diff = adapter.diff_from(source())
+        with open(f"{go_file}.ready.{os.getpid()}", "w", encoding="utf-8"):
+            pass
+        deadline = time.monotonic() + 30
+        while not os.path.exists(go_file) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        try:
+            adapter.sync_from(source(), diff=diff)
+        except DiffSyncError as exc:
+            return {"ok": False, "error": type(exc).__name__, "base": [c.__name__ for c in type(exc).__mro__]}
+        return {"ok": True}
+    finally:
+        store.close()
+
+
 if __name__ == "__main__":
-    print(json.dumps(check_in_fresh_process(sys.argv[1], sys.argv[2])))
+    if sys.argv[3:4] == ["sync"]:
+        print(json.dumps(sync_in_fresh_process(sys.argv[1], sys.argv[2], sys.argv[4])))
+    else:
+        print(json.dumps(check_in_fresh_process(sys.argv[1], sys.argv[2])))
