@@ -1,0 +1,126 @@
+"""The differ beyond the differential tests: element snapshots, lazy child diffs, one computation per differ."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine import (
+    Adapter,
+    Diff,
+    DiffSyncFlags,
+    DiffSyncModel,
+)
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.helpers import DiffSyncDiffer
+from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.engine_models import (
+    Network,
+    pair,
+)
+
+
+def walk(diff: Diff) -> list[Any]:
+    result = []
+    for item in diff.get_children():
+        result.append(item)
+        result.extend(walk(item.child_diff) if item._child_diff is not None else [])
+    return result
+
+
+def test_leaf_elements_get_no_child_diff() -> None:
+    source, target = pair()
+    source.add(Network.device(name="r9", os="bare"))  # a device without interfaces on either side
+    elements = walk(target.diff_from(source))
+    leaves = [item for item in elements if item.type == "interface" or item.name == "r9"]
+    assert leaves
+    assert all(item._child_diff is None for item in leaves)
+    assert all(vars(item) == {} for item in elements)
+
+
+def test_element_attrs_are_snapshots_of_the_models() -> None:
+    source, target = pair()
+    diff = target.diff_from(source)
+    source.get("device", "r1").os = "changed later"
+    target.get("device", "r2").os = "changed later"
+    by_name = {item.name: item for item in diff.get_children()}
+    assert by_name["r1"].get_attrs_diffs() == {"-": {"os": "ios-15"}, "+": {"os": "ios-17"}}
+    assert by_name["r2"].action is None
+
+
+def test_unchanged_element_results_can_be_mutated_without_effect() -> None:
+    source, target = pair()
+    diff = target.diff_from(source)
+    unchanged = next(item for item in diff.get_children() if item.name == "r2")
+    unchanged.get_attrs_diffs()["+"]["os"] = "tampered"
+    diff.dict().setdefault("device", {})["r2"] = {"+": {"os": "tampered"}}
+    assert unchanged.action is None
+    assert unchanged.source_attrs == unchanged.dest_attrs == {"os": "eos"}
+    assert source.get("device", "r2").get_attrs() == {"os": "eos"}
+
+
+def test_calculate_diffs_computes_once_and_completes_once() -> None:
+    completed: list[int] = []
+
+    class RecordingDiff(Diff):
+        def complete(self) -> None:
+            completed.append(len(self))
+
+    source, target = pair()
+    differ = DiffSyncDiffer(src_diffsync=source, dst_diffsync=target, flags=DiffSyncFlags.NONE,
+                            diff_class=RecordingDiff)
+    first = differ.calculate_diffs()
+    assert differ.calculate_diffs() is first
+    assert completed == [10]
+    assert first.models_processed == len(source) + len(target) == 14
+
+
+def test_diff_of_an_adapter_with_itself_has_no_changes() -> None:
+    source, _ = pair()
+    diff = source.diff_from(source)
+    assert diff.has_diffs() is False
+    assert diff.summary() == {"create": 0, "update": 0, "delete": 0, "no-change": 7, "skip": 0}
+
+
+class Host(DiffSyncModel):
+    _modelname = "host"
+    _identifiers = ("name",)
+    _attributes = ("ip",)
+
+    name: str
+    ip: str = ""
+
+    @classmethod
+    def create_unique_id(cls, **identifiers: Any) -> str:
+        return str(identifiers["name"]).lower()
+
+
+class Hosts(Adapter):
+    host = Host
+    top_level = ["host"]  # noqa: RUF012 - declared as diffsync users do
+
+
+def test_objects_matched_by_unique_id_with_different_identifiers_are_refused() -> None:
+    source, target = Hosts(name="source"), Hosts(name="target")
+    source.add(Host(name="WWW", ip="1"))
+    target.add(Host(name="www", ip="1"))
+    with pytest.raises(ValueError, match="Keys mismatch"):
+        target.diff_from(source)
+
+
+def test_callback_totals_are_the_objects_on_both_sides() -> None:
+    calls: list[tuple[str, int, int]] = []
+    source, target = pair()
+    target.diff_from(source, callback=lambda stage, done, total: calls.append((stage, done, total)))
+    assert {total for _, _, total in calls} == {14}
+    assert calls[-1][1] == 14
+    assert [done for _, done, _ in calls] == sorted(done for _, done, _ in calls)
+
+
+def test_skip_unmatched_flags_leave_one_sided_objects_out() -> None:
+    source, target = pair()
+    diff = target.diff_from(source, flags=DiffSyncFlags.SKIP_UNMATCHED_BOTH)
+    actions = {(item.type, item.name, item.action) for item in walk(diff)}
+    assert {action for _, _, action in actions} == {None, "update"}
+    # r3, r4, eth1 (source only) and eth2 (target only); a skipped parent's children are not visited
+    assert diff.summary()["skip"] == 4
+

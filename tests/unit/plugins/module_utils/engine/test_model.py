@@ -1,0 +1,598 @@
+"""DiffSyncModel beyond diffsync: O(1) children bookkeeping, cached unique ids and shortnames, status, field dumps."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Any, Optional
+
+import pytest
+from pydantic import BaseModel, Field, PlainSerializer, PrivateAttr, field_serializer
+
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine import (
+    DiffSyncFlags,
+    DiffSyncModel,
+    DiffSyncStatus,
+)
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exceptions import (
+    ObjectAlreadyExists,
+    ObjectNotFound,
+)
+from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.engine_models import (
+    Device,
+    Interface,
+    Network,
+    load,
+)
+
+
+def eth(name: str, device: str = "r1") -> Interface:
+    return Interface(device_name=device, name=name)
+
+
+# -- add_child / remove_child are O(1): they never search the children list ------------------------------
+
+
+class NoScanList(list):
+    """A children list that fails on any search and counts full iterations over it."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.iterations = 0
+
+    def __contains__(self, item: object) -> bool:
+        raise AssertionError(f"children list searched for {item!r} with `in`")
+
+    def index(self, *args: Any) -> int:
+        raise AssertionError("children list searched with index()")
+
+    def count(self, *args: Any) -> int:
+        raise AssertionError("children list searched with count()")
+
+    def __iter__(self) -> Any:
+        self.iterations += 1
+        return super().__iter__()
+
+
+def no_scan_parent() -> tuple[Device, NoScanList]:
+    device = Device(name="r1")
+    children = NoScanList()
+    device.interfaces = children
+    assert device.interfaces is children  # no validate_assignment: the list is kept as given
+    return device, children
+
+
+def test_no_scan_list_refuses_searches() -> None:
+    listed = NoScanList(["a"])
+    with pytest.raises(AssertionError):
+        assert "a" in listed
+    with pytest.raises(AssertionError):
+        listed.index("a")
+    with pytest.raises(AssertionError):
+        listed.count("a")
+
+
+def test_add_child_rejects_duplicates_without_searching_the_list() -> None:
+    device, listed = no_scan_parent()
+    children = [eth(f"eth{i}") for i in range(200)]
+    for child in children:
+        device.add_child(child)
+    with pytest.raises(ObjectAlreadyExists):
+        device.add_child(children[7])
+    with pytest.raises(ObjectAlreadyExists):
+        device.add_child(eth("eth150"))  # another object with the same unique id
+    assert listed.iterations <= 1  # at most the one pass that builds the index
+    assert list(listed) == [child.get_unique_id() for child in children]
+
+
+def test_remove_child_works_without_searching_the_list() -> None:
+    device, listed = no_scan_parent()
+    children = [eth(f"eth{i}") for i in range(20)]
+    for child in children:
+        device.add_child(child)
+    device.remove_child(children[3])
+    with pytest.raises(ObjectNotFound):
+        device.remove_child(children[3])
+    device.add_child(children[3])  # allowed again, now at the end
+    assert listed.iterations <= 1
+    expected = [c.get_unique_id() for c in children if c is not children[3]] + ["r1__eth3"]
+    assert list(listed) == expected
+
+
+def test_add_child_with_an_adapter_looks_existing_siblings_up_once_not_per_add() -> None:
+    adapter = Network()
+    device = Device(name="r1")
+    adapter.add(device)
+    for name in ("a", "b"):
+        adapter.add(eth(name))
+    listed = NoScanList(["r1__a", "r1__b"])
+    device.interfaces = listed
+    lookups: list[str] = []
+    original_get_or_none = adapter.get_or_none
+
+    def counting_get_or_none(obj: Any, identifier: Any) -> Any:
+        lookups.append(identifier)
+        return original_get_or_none(obj, identifier)
+
+    adapter.get_or_none = counting_get_or_none  # type: ignore[method-assign]
+    for i in range(100):
+        child = eth(f"eth{i}")
+        adapter.add(child)
+        device.add_child(child)
+    assert sorted(lookups) == ["r1__a", "r1__b"]  # the siblings listed before the first add_child, once each
+    with pytest.raises(ObjectAlreadyExists, match="both have shortname 'b'"):
+        device.add_child(eth("b", device="r9"))
+    assert len(device.interfaces) == 102
+    assert listed.iterations <= 1
+
+
+# -- the index follows the list when it is changed behind add_child's back --------------------------------
+
+
+def test_index_is_rebuilt_when_the_list_is_replaced() -> None:
+    device = Device(name="r1")
+    device.add_child(eth("eth0"))
+    device.interfaces = ["r1__eth9"]
+    device.add_child(eth("eth0"))  # no longer listed, so not a duplicate
+    with pytest.raises(ObjectAlreadyExists):
+        device.add_child(eth("eth9"))
+    assert device.interfaces == ["r1__eth9", "r1__eth0"]
+
+
+def test_index_is_rebuilt_when_the_list_is_appended_to_directly() -> None:
+    device = Device(name="r1")
+    device.add_child(eth("eth0"))
+    device.interfaces.append("r1__eth1")
+    with pytest.raises(ObjectAlreadyExists):
+        device.add_child(eth("eth1"))
+    device.remove_child(eth("eth1"))
+    assert device.interfaces == ["r1__eth0"]
+
+
+def test_index_is_rebuilt_when_an_item_is_removed_from_the_list_directly() -> None:
+    device = Device(name="r1")
+    device.add_child(eth("eth0"))
+    device.add_child(eth("eth1"))
+    device.interfaces.remove("r1__eth0")
+    device.add_child(eth("eth0"))
+    assert device.interfaces == ["r1__eth1", "r1__eth0"]
+
+
+def test_index_is_rebuilt_when_the_list_changes_in_place_keeping_its_length() -> None:
+    device = Device(name="r1")
+    device.add_child(eth("eth0"))
+    device.interfaces.pop()
+    device.interfaces.append("r1__eth1")  # same list object, same length, different content
+    device.add_child(eth("eth0"))
+    with pytest.raises(ObjectAlreadyExists):
+        device.add_child(eth("eth1"))
+    assert device.interfaces == ["r1__eth1", "r1__eth0"]
+
+
+def test_index_is_rebuilt_when_the_list_is_replaced_twice_by_lists_of_the_same_length() -> None:
+    # The index remembers id(list) and len(list): once the first list is freed, a new list of the same
+    # length may be allocated at the same address (CPython's list free list makes this the usual case).
+    device = Device(name="r1")
+    device.add_child(eth("eth0"))
+    device.interfaces = []
+    device.interfaces = ["r1__eth1"]
+    device.add_child(eth("eth0"))
+    with pytest.raises(ObjectAlreadyExists):
+        device.add_child(eth("eth1"))
+    assert device.interfaces == ["r1__eth1", "r1__eth0"]
+
+
+# -- shortname collisions among siblings are reported at add time, naming both -----------------------------
+
+
+class Port(DiffSyncModel):
+    _modelname = "interface"
+    _identifiers = ("device_name", "slot")
+    _shortname = ("label",)
+    _attributes = ("label",)
+
+    device_name: str
+    slot: int
+    label: str = ""
+
+
+class Chassis(DiffSyncModel):
+    _modelname = "chassis"
+    _identifiers = ("name",)
+    _children = {"interface": "ports"}  # noqa: RUF012 - declared as diffsync users do
+
+    name: str
+    ports: list[str] = []  # noqa: RUF012 - pydantic copies field defaults
+
+
+def test_sibling_shortname_collision_names_both_and_carries_the_stored_sibling() -> None:
+    adapter = Network()
+    device = Device(name="r1")
+    adapter.add(device)
+    first = eth("eth0")
+    adapter.add(first)
+    device.add_child(first)
+    newcomer = eth("eth0", device="r1x")  # another unique id, same shortname under r1
+    with pytest.raises(ObjectAlreadyExists) as caught:
+        device.add_child(newcomer)
+    message = str(caught.value.args[0])
+    assert "'r1__eth0'" in message
+    assert "'r1x__eth0'" in message
+    assert "'eth0'" in message
+    assert caught.value.existing_object is first
+    assert device.interfaces == ["r1__eth0"]
+
+
+def test_sibling_shortname_collision_found_for_siblings_listed_before_the_first_add_child() -> None:
+    adapter = Network()
+    adapter.add(eth("eth0"))
+    device = Device(name="r1", interfaces=["r1__eth0"])
+    adapter.add(device)
+    with pytest.raises(ObjectAlreadyExists, match="both have shortname 'eth0'"):
+        device.add_child(eth("eth0", device="other"))
+
+
+def test_sibling_shortname_is_free_again_after_remove_child() -> None:
+    adapter = Network()
+    device = Device(name="r1")
+    adapter.add(device)
+    first = eth("eth0")
+    adapter.add(first)
+    device.add_child(first)
+    device.remove_child(first)
+    adapter.remove(first)
+    device.add_child(eth("eth0", device="other"))
+    assert device.interfaces == ["other__eth0"]
+
+
+def test_sibling_shortname_collision_without_an_adapter() -> None:
+    chassis = Chassis(name="c1")
+    chassis.add_child(Port(device_name="c1", slot=1, label="uplink"))
+    with pytest.raises(ObjectAlreadyExists, match="both have shortname 'uplink'"):
+        chassis.add_child(Port(device_name="c1", slot=2, label="uplink"))
+
+
+def test_sibling_shortname_collision_without_an_adapter_after_remove_child() -> None:
+    chassis = Chassis(name="c1")
+    chassis.add_child(Port(device_name="c1", slot=1, label="uplink"))
+    spare = Port(device_name="c1", slot=2, label="spare")
+    chassis.add_child(spare)
+    chassis.remove_child(spare)
+    with pytest.raises(ObjectAlreadyExists, match="both have shortname 'uplink'"):
+        chassis.add_child(Port(device_name="c1", slot=3, label="uplink"))
+
+
+# -- cached unique id and shortname ----------------------------------------------------------------------
+
+
+def test_assigning_an_identifier_changes_unique_id_and_shortname() -> None:
+    model = eth("eth0")
+    assert (model.get_unique_id(), model.get_shortname()) == ("r1__eth0", "eth0")
+    model.name = "eth1"
+    assert (model.get_unique_id(), model.get_shortname()) == ("r1__eth1", "eth1")
+    model.device_name = "r2"
+    assert model.get_unique_id() == "r2__eth1"
+    assert str(model) == "r2__eth1"
+    assert repr(model) == 'interface "r2__eth1"'
+
+
+def test_assigning_a_shortname_attribute_changes_the_shortname_only() -> None:
+    port = Port(device_name="c1", slot=1, label="uplink")
+    assert (port.get_unique_id(), port.get_shortname()) == ("c1__1", "uplink")
+    port.label = "spare"
+    assert (port.get_unique_id(), port.get_shortname()) == ("c1__1", "spare")
+
+
+def test_assigning_other_fields_keeps_the_unique_id() -> None:
+    model = eth("eth0")
+    model.get_unique_id()
+    model.description = "changed"
+    assert model.get_unique_id() == "r1__eth0"
+
+
+COPIES: dict[str, Callable[[Interface], Interface]] = {
+    "model_copy": lambda model: model.model_copy(),
+    "deep_model_copy": lambda model: model.model_copy(deep=True),
+    "copy.copy": copy.copy,
+    "copy.deepcopy": copy.deepcopy,
+}
+
+
+@pytest.mark.parametrize("make_copy", list(COPIES.values()), ids=list(COPIES))
+def test_copies_compute_their_own_unique_id(make_copy: Callable[[Interface], Interface]) -> None:
+    original = eth("eth0")
+    assert original.get_unique_id() == "r1__eth0"  # cached before copying
+    duplicate = make_copy(original)
+    duplicate.name = "eth1"
+    assert (duplicate.get_unique_id(), duplicate.get_shortname()) == ("r1__eth1", "eth1")
+    assert (original.get_unique_id(), original.get_shortname()) == ("r1__eth0", "eth0")
+    original.name = "eth2"
+    assert duplicate.get_unique_id() == "r1__eth1"
+
+
+def test_model_copy_with_an_update_of_an_identifier() -> None:
+    original = eth("eth0")
+    original.get_unique_id()
+    original.get_shortname()
+    duplicate = original.model_copy(update={"name": "eth5"})
+    assert (duplicate.get_unique_id(), duplicate.get_shortname()) == ("r1__eth5", "eth5")
+    assert original.get_unique_id() == "r1__eth0"
+
+
+@pytest.mark.parametrize("make_copy", [copy.deepcopy, lambda model: model.model_copy(deep=True)],
+                         ids=["copy.deepcopy", "deep_model_copy"])
+def test_deep_copies_of_a_parent_keep_their_own_children_index(make_copy: Callable[[Device], Device]) -> None:
+    parent = Device(name="r1")
+    parent.add_child(eth("eth0"))
+    twin = make_copy(parent)
+    twin.add_child(eth("eth1"))
+    with pytest.raises(ObjectAlreadyExists):
+        twin.add_child(eth("eth0"))
+    parent.add_child(eth("eth2"))
+    assert parent.interfaces == ["r1__eth0", "r1__eth2"]
+    assert twin.interfaces == ["r1__eth0", "r1__eth1"]
+
+
+class CaseInsensitive(DiffSyncModel):
+    _modelname = "host"
+    _identifiers = ("domain", "name")
+    _attributes = ("note",)
+
+    domain: str
+    name: str
+    note: str = ""
+
+    @classmethod
+    def create_unique_id(cls, **identifiers: Any) -> str:
+        return f"{identifiers['name']}.{identifiers['domain']}".lower()
+
+
+class UpperIdentifiers(DiffSyncModel):
+    _modelname = "site"
+    _identifiers = ("code",)
+
+    code: str
+
+    def get_identifiers(self) -> dict[str, Any]:
+        return {"code": self.code.upper()}
+
+
+def test_custom_create_unique_id_is_used_and_recomputed_after_assignment() -> None:
+    host = CaseInsensitive(domain="Example.COM", name="WWW")
+    assert host.get_unique_id() == "www.example.com"
+    host.name = "Mail"
+    assert host.get_unique_id() == "mail.example.com"
+    assert host.get_shortname() == "mail.example.com"
+
+
+def test_custom_get_identifiers_is_used_for_the_unique_id() -> None:
+    site = UpperIdentifiers(code="ams1")
+    assert site.get_identifiers() == {"code": "AMS1"}
+    assert site.get_unique_id() == "AMS1"
+    site.code = "fra2"
+    assert site.get_unique_id() == "FRA2"
+
+
+# -- get_attrs / get_identifiers give exactly what model_dump gives ----------------------------------------
+
+
+class Color(Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Location(BaseModel):
+    building: str
+    floor: int
+
+
+def _with(name: str, annotation: Any, default: Any) -> type[DiffSyncModel]:
+    """A model with identifier ``key`` and one attribute ``value`` of the given annotation and default."""
+    namespace: dict[str, Any] = {
+        "__annotations__": {"key": str, "value": annotation},
+        "_modelname": name,
+        "_identifiers": ("key",),
+        "_attributes": ("value",),
+        "value": default,
+    }
+    return type(name, (DiffSyncModel,), namespace)
+
+
+class SerializedField(DiffSyncModel):
+    _modelname = "serialized"
+    _identifiers = ("key",)
+    _attributes = ("value",)
+
+    key: str
+    value: str = "abc"
+
+    @field_serializer("value")
+    def _shout(self, value: str) -> str:
+        return value.upper()
+
+
+ATTRIBUTE_MODELS: dict[str, type[DiffSyncModel]] = {
+    "nested model": _with("nested", Location, Location(building="b1", floor=2)),
+    "list": _with("listed", list[str], ["a", "b"]),
+    "dict": _with("mapped", dict[str, int], {"a": 1}),
+    "tuple": _with("tupled", tuple[int, ...], (1, 2)),
+    "enum": _with("enumerated", Color, Color.BLUE),
+    "optional enum": _with("optional_enum", Optional[Color], Color.RED),  # noqa: UP045 - the typing form on purpose
+    "datetime": _with("dated", datetime.date, datetime.date(2024, 1, 2)),
+    "field_serializer": SerializedField,
+    "Annotated PlainSerializer": _with(
+        "annotated", Annotated[str, PlainSerializer(lambda v: v.upper())], "abc"),
+    "Optional[Annotated PlainSerializer]": _with(
+        "optional_annotated", Optional[Annotated[str, PlainSerializer(lambda v: v.upper())]], "abc"),  # noqa: UP045
+    "Field(exclude=True)": _with("excluded", str, Field(default="hidden", exclude=True)),
+}
+
+
+@pytest.mark.parametrize("model_class", list(ATTRIBUTE_MODELS.values()), ids=list(ATTRIBUTE_MODELS))
+def test_get_attrs_is_model_dump_of_the_attributes(model_class: Any) -> None:
+    model = model_class(key="k")
+    expected = model.model_dump(include={"value"})
+    assert repr(model.get_attrs()) == repr(expected)
+    assert repr(model.get_attrs()) == repr(expected)  # the second read (cached plan) too
+
+
+def test_get_attrs_gives_copies_of_mutable_values() -> None:
+    model_class: Any = ATTRIBUTE_MODELS["list"]
+    model = model_class(key="k")
+    model.get_attrs()["value"].append("c")
+    assert model.value == ["a", "b"]
+
+
+class EnumKeyed(DiffSyncModel):
+    _modelname = "enum_keyed"
+    _identifiers = ("name", "color")
+    _attributes = ("floors",)
+
+    name: str
+    color: Color
+    floors: list[int] = []  # noqa: RUF012 - pydantic copies field defaults
+
+
+def test_identifiers_of_non_plain_types_follow_model_dump() -> None:
+    model = EnumKeyed(name="r1", color=Color.RED, floors=[1, 2])
+    dumped = model.model_dump(include={"name", "color"})
+    assert model.get_identifiers() == dumped
+    assert model.get_unique_id() == EnumKeyed.create_unique_id(**dumped) == "r1__Color.RED"
+    model.color = Color.BLUE
+    assert model.get_unique_id() == "r1__Color.BLUE"
+
+
+class SerializedKey(DiffSyncModel):
+    _modelname = "serialized_key"
+    _identifiers = ("code",)
+
+    code: str
+
+    @field_serializer("code")
+    def _lower(self, code: str) -> str:
+        return code.lower()
+
+
+def test_identifiers_with_a_field_serializer_follow_model_dump() -> None:
+    model = SerializedKey(code="AMS1")
+    assert model.get_identifiers() == model.model_dump(include={"code"}) == {"code": "ams1"}
+    assert model.get_unique_id() == "ams1"
+    model.code = "FRA2"
+    assert model.get_unique_id() == "fra2"
+
+
+def test_values_assigned_without_validation_are_dumped_as_model_dump_does() -> None:
+    model = eth("eth0")
+    model.description = 42  # type: ignore[assignment]  # no validate_assignment: kept as given
+    assert model.get_attrs() == {"description": 42}
+
+
+# -- status ---------------------------------------------------------------------------------------------
+
+
+def test_status_defaults_to_success_with_no_message() -> None:
+    model = eth("eth0")
+    assert model.get_status() == (DiffSyncStatus.SUCCESS, "")
+    assert model._status is DiffSyncStatus.SUCCESS
+    assert model._status_message == ""
+
+
+def test_status_attributes_and_set_status_are_one_state() -> None:
+    model = eth("eth0")
+    model._status = DiffSyncStatus.ERROR
+    model._status_message = "boom"
+    assert model.get_status() == (DiffSyncStatus.ERROR, "boom")
+    model.set_status(DiffSyncStatus.FAILURE, "partial")
+    assert (model._status, model._status_message) == (DiffSyncStatus.FAILURE, "partial")
+    model.set_status(DiffSyncStatus.UNKNOWN)
+    assert model.get_status() == (DiffSyncStatus.UNKNOWN, "")
+
+
+def test_status_stays_out_of_dumps_and_is_copied_with_the_model() -> None:
+    model = eth("eth0")
+    model.set_status(DiffSyncStatus.ERROR, "boom")
+    assert "_status" not in model.dict()
+    assert "status" not in model.json()
+    duplicate = model.model_copy()
+    assert duplicate.get_status() == (DiffSyncStatus.ERROR, "boom")
+    duplicate.set_status(DiffSyncStatus.SUCCESS, "fixed")
+    assert model.get_status() == (DiffSyncStatus.ERROR, "boom")
+
+
+class WithPrivates(Interface):
+    _seen: int = PrivateAttr(default=0)
+    _notes: list[str] = PrivateAttr(default_factory=list)
+
+
+def test_subclass_with_its_own_private_attributes() -> None:
+    model = WithPrivates(device_name="r1", name="eth0")
+    assert (model._seen, model._notes) == (0, [])
+    assert model.get_status() == (DiffSyncStatus.SUCCESS, "")
+    model._seen = 3
+    model.set_status(DiffSyncStatus.ERROR, "boom")
+    model._notes.append("x")
+    assert (model._seen, model._notes, model.get_status()) == (3, ["x"], (DiffSyncStatus.ERROR, "boom"))
+    duplicate = copy.deepcopy(model)
+    assert (duplicate._seen, duplicate._notes, duplicate.get_status()) == (3, ["x"], (DiffSyncStatus.ERROR, "boom"))
+    model.name = "eth1"
+    assert model.get_unique_id() == "r1__eth1"
+
+
+class PostInitWithSuper(Interface):
+    def model_post_init(self, context: Any, /) -> None:
+        super().model_post_init(context)
+        self.description = self.description or f"auto {self.name}"
+
+
+class PostInitWithoutSuper(Interface):
+    def model_post_init(self, context: Any, /) -> None:
+        self.description = self.description or f"auto {self.name}"
+
+
+class ParentWithoutSuper(Device):
+    def model_post_init(self, context: Any, /) -> None:
+        self.os = self.os or "unknown"
+
+
+@pytest.mark.parametrize("model_class", [PostInitWithSuper, PostInitWithoutSuper])
+def test_model_post_init_override_with_and_without_super(model_class: type[Interface]) -> None:
+    model = model_class(device_name="r1", name="eth0")
+    assert model.description == "auto eth0"
+    assert (model.get_unique_id(), model.get_shortname()) == ("r1__eth0", "eth0")
+    model.name = "eth1"
+    assert (model.get_unique_id(), model.get_shortname()) == ("r1__eth1", "eth1")
+    model.set_status(DiffSyncStatus.FAILURE, "x")
+    assert model.get_status() == (DiffSyncStatus.FAILURE, "x")
+    parent = ParentWithoutSuper(name="r1")
+    assert parent.os == "unknown"
+    parent.add_child(model)
+    with pytest.raises(ObjectAlreadyExists):
+        parent.add_child(model)
+    parent.remove_child(model)
+    assert parent.interfaces == []
+
+
+class NoSuperDevice(Device):
+    def model_post_init(self, context: Any, /) -> None:
+        pass
+
+
+class NoSuperInterface(Interface):
+    def model_post_init(self, context: Any, /) -> None:
+        pass
+
+
+class NoSuperNetwork(Network):
+    device = NoSuperDevice
+    interface = NoSuperInterface
+
+
+def test_models_without_super_post_init_load_diff_and_sync() -> None:
+    data = {"r1": {"os": "a", "interfaces": {"eth0": "x"}}, "r2": {"os": "b", "interfaces": {}}}
+    source = load(NoSuperNetwork(name="source"), data)
+    target = load(NoSuperNetwork(name="target"), {"r1": {"os": "old", "interfaces": {"eth1": "y"}}})
+    target.sync_from(source, flags=DiffSyncFlags.NONE)
+    assert target.diff_from(source).has_diffs() is False
+    assert target.dict() == source.dict()

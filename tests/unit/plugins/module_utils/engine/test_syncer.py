@@ -1,0 +1,325 @@
+"""The syncer beyond diffsync: no per-element state on self, a report of every operation, known state on errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine import (
+    Adapter,
+    DiffSyncFlags,
+    DiffSyncModel,
+)
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exceptions import (
+    ObjectAlreadyExists,
+    ObjectNotCreated,
+    ObjectNotDeleted,
+    ObjectNotUpdated,
+)
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.helpers import DiffSyncSyncer
+from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.engine_models import (
+    RETURN_NONE,
+    SOURCE,
+    FaultyDevice,
+    FaultyNetwork,
+    Network,
+    contents,
+    pair,
+    uids,
+)
+
+CONTINUE = DiffSyncFlags.CONTINUE_ON_FAILURE
+
+
+def faulty_pair(**faults: Any) -> tuple[FaultyNetwork, FaultyNetwork]:
+    """(source, target); ``faults`` maps ``"<action> <unique id>"`` to an exception or RETURN_NONE."""
+    source, target = pair(FaultyNetwork)
+    target.faults.update({tuple(key.split(" ")): value for key, value in faults.items()})  # type: ignore[attr-defined]
+    return source, target  # type: ignore[return-value]
+
+
+def ops(adapter: Adapter) -> list[tuple[str, str, str, str]]:
+    """(action, model, unique id, status) of every operation in the adapter's last sync report."""
+    assert adapter.sync_report is not None
+    return [(op.action, op.model, op.unique_id, op.status) for op in adapter.sync_report.operations]
+
+
+# -- no per-element state on the syncer ----------------------------------------------------------------------
+
+
+def test_syncer_keeps_no_per_element_state_on_itself() -> None:
+    source, target = faulty_pair()
+    syncer = DiffSyncSyncer(diff=target.diff_from(source), src_diffsync=source, dst_diffsync=target,
+                            flags=DiffSyncFlags.NONE)
+    before = dict(vars(syncer))
+    seen: list[set[str]] = []
+    target.on_call = lambda action, uid: seen.append(set(vars(syncer)))
+    assert syncer.perform_sync() is True
+    assert len(seen) == len(target.calls) == 7
+    assert all(names == set(before) for names in seen)  # nothing added while elements are processed
+    after = vars(syncer)
+    assert set(after) == set(before)
+    assert {name for name in before if after[name] is not before[name]} <= {"elements_processed"}
+    assert contents(target) == SOURCE
+
+
+def test_a_sync_started_inside_a_model_create_does_not_disturb_the_outer_sync() -> None:
+    baseline_source, baseline_target = faulty_pair()
+    baseline_target.sync_from(baseline_source)
+    expected_report = [op.as_dict() for op in baseline_target.sync_report.operations]  # type: ignore[union-attr]
+
+    source, target = faulty_pair()
+    inner_source, inner_target = pair(Network)
+    inner_reports = []
+
+    def nested(action: str, uid: str) -> None:
+        if (action, uid) in {("create", "r3"), ("create", "r1__eth1")}:  # a top-level element and a child
+            inner_target.sync_from(inner_source)
+            inner_reports.append(inner_target.sync_report)
+
+    target.on_call = nested
+    target.sync_from(source)
+    assert contents(target) == SOURCE
+    assert uids(target) == uids(source)
+    assert [op.as_dict() for op in target.sync_report.operations] == expected_report  # type: ignore[union-attr]
+    assert contents(inner_target) == SOURCE
+    assert len(inner_reports[0].operations) == 7  # type: ignore[union-attr]
+    assert inner_reports[1].operations == []  # type: ignore[union-attr]  # already in sync the second time
+
+
+# -- the report of a sync with CONTINUE_ON_FAILURE ------------------------------------------------------------
+
+
+def test_report_lists_every_attempted_operation_with_its_outcome() -> None:
+    source, target = faulty_pair(**{
+        "create r1__eth1": ObjectNotCreated("no free port"),
+        "delete r1__eth2": RETURN_NONE,
+        "delete r4": ObjectNotDeleted("device busy"),
+    })
+    target.sync_from(source, flags=CONTINUE)
+    report = target.sync_report
+    assert report is not None
+    r1_eth1 = {"device_name": "r1", "name": "eth1"}
+    r1_eth2 = {"device_name": "r1", "name": "eth2"}
+    assert [op.as_dict() for op in report.operations] == [
+        {"action": "update", "model": "device", "unique_id": "r1", "keys": {"name": "r1"},
+         "attrs": {"os": "ios-17"}, "status": "success", "message": "Updated successfully", "error": None},
+        {"action": "create", "model": "interface", "unique_id": "r1__eth1", "keys": r1_eth1,
+         "attrs": {"description": "access"}, "status": "error", "message": "no free port",
+         "error": "ObjectNotCreated: no free port"},
+        {"action": "delete", "model": "interface", "unique_id": "r1__eth2", "keys": r1_eth2, "attrs": {},
+         "status": "failure", "message": "interface delete did not return the model object.", "error": None},
+        {"action": "create", "model": "device", "unique_id": "r3", "keys": {"name": "r3"},
+         "attrs": {"os": "junos"}, "status": "success", "message": "Created successfully", "error": None},
+        {"action": "create", "model": "interface", "unique_id": "r3__ge0", "keys": {"device_name": "r3", "name": "ge0"},
+         "attrs": {"description": "core"}, "status": "success", "message": "Created successfully", "error": None},
+        {"action": "delete", "model": "device", "unique_id": "r4", "keys": {"name": "r4"}, "attrs": {},
+         "status": "error", "message": "device busy", "error": "ObjectNotDeleted: device busy"},
+    ]
+    assert [op.unique_id for op in report.failures] == ["r1__eth1", "r1__eth2", "r4"]
+    assert [op.unique_id for op in report.applied] == ["r1", "r3", "r3__ge0"]
+
+
+def test_report_matches_what_the_target_holds_after_failures() -> None:
+    source, target = faulty_pair(**{
+        "create r1__eth1": ObjectNotCreated("no free port"),
+        "delete r1__eth2": RETURN_NONE,
+        "delete r4": ObjectNotDeleted("device busy"),
+    })
+    target.sync_from(source, flags=CONTINUE)
+    assert contents(target) == {
+        "r1": {"os": "ios-17", "interfaces": {"eth0": "uplink", "eth2": "spare"}},
+        "r2": SOURCE["r2"],
+        "r3": SOURCE["r3"],
+        "r4": {"os": "nxos", "interfaces": {"eth0": "old"}},
+    }
+    assert ("delete", "r4__eth0") not in target.calls  # children of a failed element are skipped
+
+
+def test_report_entries_are_independent_of_the_diff_and_the_models() -> None:
+    source, target = faulty_pair()
+    diff = target.diff_from(source)
+    target.sync_from(source, diff=diff)
+    first = target.sync_report.operations[0]  # type: ignore[union-attr]
+    first.keys["name"] = "changed"
+    first.attrs["os"] = "changed"
+    element = next(diff.get_children())
+    assert element.keys == {"name": "r1"}
+    assert element.get_attrs_diffs()["+"] == {"os": "ios-17"}
+
+
+@pytest.mark.parametrize("action_uid", ["create r3", "update r1", "delete r4", "create r1__eth1"])
+def test_model_returning_none_is_a_failure_even_without_continue_on_failure(action_uid: str) -> None:
+    source, target = faulty_pair(**{action_uid: RETURN_NONE})
+    target.sync_from(source)
+    action, uid = action_uid.split(" ")
+    failures = target.sync_report.failures  # type: ignore[union-attr]
+    assert [(op.action, op.unique_id, op.status) for op in failures] == [(action, uid, "failure")]
+    assert "did not return the model object" in failures[0].message
+
+
+def test_update_that_returns_the_model_without_setting_a_status_is_applied() -> None:
+    class QuietDevice(FaultyDevice):
+        def update(self, attrs: dict) -> Any:
+            for name, value in attrs.items():
+                setattr(self, name, value)
+            return self  # no set_status(): diffsync examples often do this
+
+    class QuietNetwork(FaultyNetwork):
+        device = QuietDevice
+
+    source, target = pair(QuietNetwork)
+    target.sync_from(source)
+    assert contents(target) == SOURCE
+    report = target.sync_report
+    assert report is not None
+    assert ("update", "r1") in [(op.action, op.unique_id) for op in report.applied]
+    assert report.failures == []
+
+
+# -- a CRUD exception without CONTINUE_ON_FAILURE -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("action_uid", "error"), [
+    ("create r1__eth1", ObjectNotCreated("no free port")),
+    ("update r1", ObjectNotUpdated("locked")),
+    ("delete r4", ObjectNotDeleted("device busy")),
+])
+def test_crud_exception_propagates_with_the_report_and_a_note(action_uid: str, error: Exception) -> None:
+    source, target = faulty_pair(**{action_uid: error})
+    with pytest.raises(type(error)) as caught:
+        target.sync_from(source)
+    assert caught.value is error
+    action, uid = action_uid.split(" ")
+    report = caught.value.sync_report  # type: ignore[attr-defined]
+    assert report is target.sync_report
+    assert report is not None
+    assert (report.operations[-1].action, report.operations[-1].unique_id) == (action, uid)
+    assert report.operations[-1].status == "error"
+    notes = caught.value.__notes__
+    assert len(notes) == 1
+    assert f"while syncing {action} of " in notes[0]
+    applied = report.applied
+    expected = f"{len(applied)} operation(s) applied" if applied else "no operation was applied"
+    assert expected in notes[0]
+
+
+def test_crud_exception_note_names_the_element_type_name_and_keys() -> None:
+    source, target = faulty_pair(**{"create r1__eth1": ObjectNotCreated("no free port")})
+    with pytest.raises(ObjectNotCreated) as caught:
+        target.sync_from(source)
+    (note,) = caught.value.__notes__
+    assert "create of interface 'eth1'" in note
+    assert "{'device_name': 'r1', 'name': 'eth1'}" in note
+    assert "1 operation(s) applied, the last: update device 'r1'" in note
+
+
+# -- any other exception from a model: original type, named element, known state ------------------------------
+
+OTHER_ERRORS = [ValueError("bad value"), RuntimeError("API down"), KeyError("missing")]
+
+
+def fresh(error: Exception) -> Exception:
+    return type(error)(*error.args)
+
+
+@pytest.mark.parametrize("flags", [DiffSyncFlags.NONE, CONTINUE], ids=["plain", "continue_on_failure"])
+@pytest.mark.parametrize("error", OTHER_ERRORS, ids=lambda e: type(e).__name__)
+def test_other_exception_propagates_with_its_type_the_element_and_the_report(
+    error: Exception, flags: DiffSyncFlags
+) -> None:
+    error = fresh(error)
+    source, target = faulty_pair(**{"create r3__ge0": error})
+    with pytest.raises(type(error)) as caught:
+        target.sync_from(source, flags=flags)
+    assert caught.value is error
+    assert type(caught.value) is type(error)
+    (note,) = caught.value.__notes__
+    assert "create of interface 'ge0'" in note
+    assert "(keys {'device_name': 'r3', 'name': 'ge0'})" in note
+    assert "4 operation(s) applied, the last: create device 'r3'" in note
+    report = caught.value.sync_report  # type: ignore[attr-defined]
+    assert report is target.sync_report
+    assert report is not None
+    assert [(op.action, op.unique_id) for op in report.applied] == [
+        ("update", "r1"), ("create", "r1__eth1"), ("delete", "r1__eth2"), ("create", "r3")]
+
+
+@pytest.mark.parametrize("error", OTHER_ERRORS, ids=lambda e: type(e).__name__)
+def test_other_exception_leaves_exactly_the_applied_operations_in_the_target(error: Exception) -> None:
+    source, target = faulty_pair(**{"create r3__ge0": fresh(error)})
+    with pytest.raises(type(error)):
+        target.sync_from(source)
+    assert uids(target) == {
+        "device": ["r1", "r2", "r3", "r4"],
+        "interface": ["r1__eth0", "r1__eth1", "r2__eth0", "r4__eth0"],
+    }
+    assert target.get("device", "r3").interfaces == []  # type: ignore[attr-defined]  # no half-added child
+    assert target.get("device", "r1").interfaces == ["r1__eth0", "r1__eth1"]  # type: ignore[attr-defined]
+    assert target.get("device", "r1").os == "ios-17"  # type: ignore[attr-defined]
+
+
+def test_other_exception_in_the_first_operation_says_nothing_was_applied() -> None:
+    source, target = faulty_pair(**{"update r1": RuntimeError("API down")})
+    with pytest.raises(RuntimeError) as caught:
+        target.sync_from(source)
+    (note,) = caught.value.__notes__
+    assert "update of device 'r1' (keys {'name': 'r1'})" in note
+    assert "no operation was applied" in note
+    assert caught.value.sync_report.operations == []  # type: ignore[attr-defined]
+    assert uids(target) == uids(pair(Network)[1])
+
+
+def test_exception_is_annotated_once_not_by_every_ancestor_element() -> None:
+    source, target = faulty_pair(**{"create r3__ge0": ValueError("bad value")})
+    with pytest.raises(ValueError, match="bad value") as caught:
+        target.sync_from(source)
+    assert len(caught.value.__notes__) == 1
+
+
+# -- errors raised by the engine itself after a model call must not leave the report wrong ------------------
+
+
+def not_in_target(target: Adapter, report: Any) -> list[str]:
+    """Unique ids of creates the report lists as applied that the target does not hold."""
+    return [op.unique_id for op in report.applied
+            if op.action == "create" and target.get_or_none(op.model, op.unique_id) is None]
+
+
+class Switch(DiffSyncModel):
+    _modelname = "switch"
+    _identifiers = ("serial",)
+    _shortname = ("hostname",)
+    _attributes = ("hostname",)
+
+    serial: str
+    hostname: str
+
+
+class Fabric(Adapter):
+    switch = Switch
+    top_level = ["switch"]  # noqa: RUF012 - declared as diffsync users do
+
+
+def test_a_create_refused_by_the_store_is_not_reported_as_applied() -> None:
+    source, target = Fabric(name="source"), Fabric(name="target")
+    source.add(Switch(serial="SN2", hostname="leaf1"))
+    target.add(Switch(serial="SN1", hostname="leaf1"))  # same shortname, so the store refuses SN2
+    with pytest.raises(ObjectAlreadyExists) as caught:
+        target.sync_from(source, flags=DiffSyncFlags.SKIP_UNMATCHED_DST)
+    assert [obj.get_unique_id() for obj in target.get_all("switch")] == ["SN1"]
+    assert not_in_target(target, caught.value.sync_report) == []  # type: ignore[attr-defined]
+
+
+def test_a_child_refused_by_its_parent_is_not_reported_as_applied() -> None:
+    source, target = pair(Network)
+    stray = Network.interface(device_name="elsewhere", name="eth0", description="x")
+    source.add(stray)
+    source.get("device", "r2").interfaces = ["elsewhere__eth0"]
+    # target r2 has r2__eth0: same shortname "eth0" under r2; SKIP_UNMATCHED_DST keeps it from being deleted
+    with pytest.raises(ObjectAlreadyExists) as caught:
+        target.sync_from(source, flags=DiffSyncFlags.SKIP_UNMATCHED_DST)
+    assert target.get_or_none("interface", "elsewhere__eth0") is None
+    assert "elsewhere__eth0" not in target.get("device", "r2").interfaces  # type: ignore[attr-defined]
+    assert not_in_target(target, caught.value.sync_report) == []  # type: ignore[attr-defined]
