@@ -12,9 +12,10 @@ from typing_extensions import deprecated  # ships with pydantic
 from .diff import Diff
 from .differ import DiffSyncDiffer
 from .enum import DiffSyncFlags
-from .exceptions import DiffClassMismatch, ObjectAlreadyExists, ObjectNotFound
+from .exceptions import DiffClassMismatch, ObjectNotFound
 from .model import DiffSyncModel
 from .report import SyncReport
+from .shortnames import ShortnameRegistry
 from .store import BaseStore, ModelSpec
 from .store.local import LocalStore
 from .syncer import DiffSyncSyncer
@@ -46,7 +47,7 @@ class Adapter:  # pylint: disable=too-many-public-methods
             self.type = self.__class__.__name__
         self.name = name if name else self.type
         self.sync_report: SyncReport | None = None
-        self._top_shortnames: builtins.dict[str, builtins.dict[str, str]] = {}
+        self._shortnames = ShortnameRegistry()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Check that model attributes are named after their models and that top_level names models."""
@@ -205,20 +206,26 @@ class Adapter:  # pylint: disable=too-many-public-methods
 
     def add(self, obj: DiffSyncModel) -> None:
         """Store ``obj``; ObjectAlreadyExists when its unique id, or a top-level shortname, is taken."""
-        if obj._shortname and obj.get_type() in self.top_level:
-            self._claim_top_shortname(obj)
+        tracked = self._tracks_shortname(obj)
+        if tracked:
+            self._shortnames.check(self.store, obj, self)
         self.store.add(obj=obj)
+        if tracked:
+            self._shortnames.reserve(self.store, obj)
 
     def update(self, obj: DiffSyncModel) -> None:
         """Store ``obj`` in place of the object with its unique id."""
+        tracked = self._tracks_shortname(obj)
+        if tracked:
+            self._shortnames.check(self.store, obj, self)
         self.store.update(obj=obj)
+        if tracked:
+            self._shortnames.reserve(self.store, obj)
 
     def remove(self, obj: DiffSyncModel, remove_children: bool = False) -> None:
         """Remove ``obj`` (and its descendants with ``remove_children``); ObjectNotFound when absent."""
         self.store.remove(obj=obj, remove_children=remove_children)
-        names = self._top_shortnames.get(obj.get_type())
-        if names is not None:
-            names.pop(obj.get_shortname(), None)
+        self._shortnames.release(obj.get_type(), obj.get_unique_id())
 
     def get_or_instantiate(
         self, model: builtins.type[DiffSyncModel], ids: builtins.dict, attrs: builtins.dict | None = None
@@ -244,22 +251,8 @@ class Adapter:  # pylint: disable=too-many-public-methods
         """Number of objects of ``model``, or of all models."""
         return self.store.count(model=model)
 
-    def _claim_top_shortname(self, obj: DiffSyncModel) -> None:
-        """Reserve ``obj``'s shortname among top-level objects of its type, or raise naming both objects."""
-        modelname = obj.get_type()
-        names = self._top_shortnames.get(modelname)
-        if names is None:
-            names = {other.get_shortname(): other.get_unique_id() for other in self.store.get_all(model=modelname)}
-            self._top_shortnames[modelname] = names
-        shortname, uid = obj.get_shortname(), obj.get_unique_id()
-        other_uid = names.get(shortname)
-        if other_uid is not None and other_uid != uid:
-            raise ObjectAlreadyExists(
-                f"Shortname collision in {self}: {modelname} {uid!r} and {other_uid!r} both have shortname "
-                f"{shortname!r}; shortnames of top-level objects must be unique",
-                self.store.get(model=modelname, identifier=other_uid),
-            )
-        names[shortname] = uid
+    def _tracks_shortname(self, obj: DiffSyncModel) -> bool:
+        return bool(obj._shortname) and obj.get_type() in self.top_level
 
 
 def _is_empty(diff: Diff) -> bool:

@@ -40,6 +40,7 @@ class DiffSyncModel(BaseModel):
     _plain_dump: ClassVar[bool] = True
     _field_plans: ClassVar[builtins.dict[tuple[str, ...], FieldPlan]] = {}
     _identity_fields: ClassVar[frozenset[str]] = frozenset()
+    _children_fields: ClassVar[frozenset[str]] = frozenset()
     _fast_uid: ClassVar[bool] = False
 
     model_flags: DiffSyncModelFlags = DiffSyncModelFlags.NONE
@@ -53,6 +54,7 @@ class DiffSyncModel(BaseModel):
         cls._plain_dump = not uses_custom_serializers(cls)
         cls._field_plans = {}
         cls._identity_fields = frozenset(cls._identifiers) | frozenset(cls._shortname)
+        cls._children_fields = frozenset(cls._children.values())
         cls._fast_uid = (
             cls.create_unique_id.__func__ is DiffSyncModel.create_unique_id.__func__  # type: ignore[attr-defined]
             and cls.get_identifiers is DiffSyncModel.get_identifiers
@@ -69,6 +71,10 @@ class DiffSyncModel(BaseModel):
         if name in self._identity_fields:  # the cached unique id / shortname would go stale
             _UID_SLOT.__set__(self, None)
             _SHORTNAME_SLOT.__set__(self, None)
+        elif name in self._children_fields:  # a new children list: its index must be rebuilt
+            indexes = _read_slot(CHILD_INDEXES_SLOT, self)
+            if indexes:
+                indexes.pop(name, None)
         super().__setattr__(name, value)
 
     # Status lives in ``__pydantic_private__`` but is not a pydantic private attribute: declaring one
@@ -272,7 +278,7 @@ class DiffSyncModel(BaseModel):
         uid = child.get_unique_id()
         if uid not in index.uids:
             raise ObjectNotFound(f"{child} was not found as a child in {fieldname}")
-        index.remove(getattr(self, fieldname), uid)
+        index.remove(getattr(self, fieldname), uid, child)
         if self.adapter is not None:
             self.adapter.store.object_changed(self)
 

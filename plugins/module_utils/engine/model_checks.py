@@ -35,13 +35,27 @@ def check_declarations(cls: Any) -> None:
 
 
 def uses_custom_serializers(cls: Any) -> bool:
-    """True when ``model_dump`` may transform field values (field or model serializers are declared)."""
+    """True when ``model_dump`` may not return field values as they are: a serializer is declared anywhere in
+    the model's schema (decorators, ``PlainSerializer`` in any nested annotation) or a field is excluded."""
     decorators = cls.__pydantic_decorators__
     if decorators.field_serializers or decorators.model_serializers:
         return True
-    for field in cls.model_fields.values():
-        if any("Serializer" in type(item).__name__ for item in field.metadata):
+    if any(field.exclude or getattr(field, "exclude_if", None) for field in cls.model_fields.values()):
+        return True
+    return _schema_has_serializer(getattr(cls, "__pydantic_core_schema__", {}), set())
+
+
+def _schema_has_serializer(node: Any, seen: set[int]) -> bool:
+    """True when a pydantic core schema (nested dicts and lists) declares a custom ``serialization``."""
+    if id(node) in seen:
+        return False
+    seen.add(id(node))
+    if isinstance(node, dict):
+        if "serialization" in node:
             return True
+        return any(_schema_has_serializer(value, seen) for value in node.values())
+    if isinstance(node, (list, tuple)):
+        return any(_schema_has_serializer(value, seen) for value in node)
     return False
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+_NOT_APPLIED = frozenset(("failure", "error"))
+
 
 @dataclass
 class OperationResult:  # pylint: disable=too-many-instance-attributes
-    """One attempted operation: ``status`` is success, failure (model returned None) or error (it raised)."""
+    """One attempted operation. ``status``: success; unknown (the model returned itself without setting a
+    status: applied); failure (the model returned None: not applied); error (it raised: not applied)."""
 
     action: str
     model: str
@@ -32,13 +35,13 @@ class SyncReport:
 
     @property
     def failures(self) -> list[OperationResult]:
-        """Operations that did not succeed."""
-        return [op for op in self.operations if op.status != "success"]
+        """Operations that were not applied (status failure or error)."""
+        return [op for op in self.operations if op.status in _NOT_APPLIED]
 
     @property
     def applied(self) -> list[OperationResult]:
-        """Operations that succeeded and so were applied to the target."""
-        return [op for op in self.operations if op.status == "success"]
+        """Operations applied to the target (status success or unknown)."""
+        return [op for op in self.operations if op.status not in _NOT_APPLIED]
 
     def record(self, result: OperationResult) -> None:
         """Append one operation's outcome."""

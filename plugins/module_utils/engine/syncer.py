@@ -93,7 +93,13 @@ class DiffSyncSyncer:
         if result is None:
             _log.warning("No object resulted from sync of %s %r; its children are skipped", element.type, element.name)
             return changed
-        self._store_result(action, result, parent_model, skip_children)
+        try:
+            self._store_result(action, result, parent_model, skip_children)
+        except Exception as exc:
+            self._record(element, action, DiffSyncStatus.ERROR, f"the target store refused the result: {exc}", exc)
+            raise
+        status, message = result.get_status()
+        self._record(element, action, status, message)
         if action == _DELETE and skip_children:
             return changed
         self.incr_elements_processed()
@@ -138,7 +144,8 @@ class DiffSyncSyncer:
     ) -> DiffSyncModel | None:
         """Call the model's create/update/delete; the resulting model, or None on failure.
 
-        Raises the model's ObjectCrudException unless CONTINUE_ON_FAILURE is set.
+        Failures and errors are recorded in the report here; a success is recorded by the caller once the
+        store holds the result. Raises the model's exceptions (CRUD ones only without CONTINUE_ON_FAILURE).
         """
         if action is None:
             return dst_model
@@ -146,16 +153,16 @@ class DiffSyncSyncer:
         try:
             model = self._call_model(model_class, element, dst_model, action, attrs)
         except ObjectCrudException as exc:
-            self._record(element, action, attrs, DiffSyncStatus.ERROR, str(exc), error=exc)
+            self._record(element, action, DiffSyncStatus.ERROR, str(exc), exc)
             if self._continue_on_failure:
                 return None
             raise
+        except Exception as exc:
+            self._record(element, action, DiffSyncStatus.ERROR, str(exc), exc)
+            raise
         if model is None:
-            self._record(element, action, attrs, DiffSyncStatus.FAILURE,
+            self._record(element, action, DiffSyncStatus.FAILURE,
                          f"{model_class.get_type()} {action} did not return the model object.")
-            return None
-        status, message = model.get_status()
-        self._record(element, action, attrs, status, message)
         return model
 
     def _call_model(
@@ -176,13 +183,13 @@ class DiffSyncSyncer:
             return dst_model.delete()
         raise ObjectCrudException(f'Unknown action "{action}"!')
 
-    def _record(  # pylint: disable=too-many-arguments,too-many-positional-arguments
-        self, element: DiffElement, action: str, attrs: dict, status: DiffSyncStatus, message: str,
-        error: Exception | None = None,
+    def _record(
+        self, element: DiffElement, action: str, status: DiffSyncStatus, message: str, error: Exception | None = None
     ) -> None:
         uid = getattr(self.dst_diffsync, element.type).create_unique_id(**element.keys)
         self.report.record(OperationResult(
-            action=action, model=element.type, unique_id=uid, keys=dict(element.keys), attrs=dict(attrs),
+            action=action, model=element.type, unique_id=uid, keys=dict(element.keys),
+            attrs=dict(element.get_attrs_diffs().get("+", {})),
             status=status.value, message=message, error=f"{type(error).__name__}: {error}" if error else None,
         ))
         level = _LOG_LEVELS.get(status, logging.ERROR)

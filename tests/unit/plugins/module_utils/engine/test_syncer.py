@@ -267,7 +267,10 @@ def test_other_exception_in_the_first_operation_says_nothing_was_applied() -> No
     (note,) = caught.value.__notes__
     assert "update of device 'r1' (keys {'name': 'r1'})" in note
     assert "no operation was applied" in note
-    assert caught.value.sync_report.operations == []  # type: ignore[attr-defined]
+    report = caught.value.sync_report  # type: ignore[attr-defined]
+    assert report.applied == []
+    assert [(op.action, op.unique_id, op.status, op.error) for op in report.operations] == [
+        ("update", "r1", "error", "RuntimeError: API down")]
     assert uids(target) == uids(pair(Network)[1])
 
 
