@@ -11,7 +11,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import StoreCorrupted
-from .serial import load_object
+from .serial import load_object, model_class_for
 
 if TYPE_CHECKING:
     from ..adapter import Adapter
@@ -91,13 +91,17 @@ class RedisReader:
                 pipe.mget(keys[start:start + conn.batch_size])
             values = [value for reply in pipe.execute() for value in reply]
         objects, label = self.objects[modelname], conn.label
+        try:
+            model_class = model_class_for(adapter, modelname)
+        except StoreCorrupted:
+            model_class = None  # load_object says what is wrong, value by value
         for uid, key, raw in zip(uids, keys, values, strict=True):
             if raw is None:
                 raise StoreCorrupted(
                     f"{label}: {key!r} is listed in {conn.keys.index(modelname)!r} but has no value: another "
                     f"process removed it meanwhile, or the store was damaged; open the store again, or load it anew"
                 )
-            objects[uid] = load_object(adapter, modelname, raw, where=f"{label}: key {key!r}")
+            objects[uid] = load_object(adapter, modelname, raw, where=f"{label}: key {key!r}", model_class=model_class)
             self.unfetched[modelname] -= 1
 
     def model_names(self) -> set[str]:
