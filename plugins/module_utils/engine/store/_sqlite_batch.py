@@ -71,7 +71,6 @@ class WriteBatch:
         return deletes, upserts
 
 
-
 class WriteConflict(StoreLocked):
     """Pending writes were based on objects that another process has changed since; they were discarded."""
 

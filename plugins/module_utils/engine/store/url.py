@@ -5,6 +5,7 @@ A closed table of schemes::
     memory://                                   LocalStore (nothing persisted)
     sqlite:///abs/path.db                       SQLiteStore, absolute path
     sqlite://relative/path.db                   SQLiteStore, path relative to the current directory
+    sqlite://~/path.db                          SQLiteStore, path in the home directory
     redis://[user:password@]host[:port][/db]    RedisStore
     rediss://[user:password@]host[:port][/db][?ssl_ca_certs=/path/ca.pem]   RedisStore over TLS
     unix:///path/redis.sock[?db=N]              RedisStore on a unix socket
@@ -131,7 +132,9 @@ def _sqlite(parts: urllib.parse.SplitResult, query: dict[str, str]) -> dict[str,
     raw = urllib.parse.unquote(parts.netloc + parts.path)
     if not raw or raw.endswith("/"):
         raise ValueError("sqlite:// needs a file path: sqlite:///abs/path.db or sqlite://relative/path.db")
-    path = Path(raw) if raw.startswith("/") else Path.cwd() / raw
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        path = Path.cwd() / path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -92,6 +92,15 @@ def test_sqlite_relative_path_from_the_current_directory(
     assert (tmp_path / relative).exists()
 
 
+def test_sqlite_path_in_the_home_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stores: list[BaseStore]
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    store = store_from_url("sqlite://~/state/sync.db", store_id="x")
+    stores.append(store)
+    assert store.database_path == str(tmp_path / "state" / "sync.db")  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("text", ["sqlite://", "sqlite:///", "sqlite://dir/", "sqlite://u:pw@x.db"])
 def test_sqlite_needs_a_file_path(text: str) -> None:
     with pytest.raises(ValueError, match="sqlite://"):
