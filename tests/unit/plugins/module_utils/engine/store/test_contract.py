@@ -86,7 +86,7 @@ def _redis_case(request: pytest.FixtureRequest, tmp_path: Path) -> StoreCase:
     redis_url = request.getfixturevalue("redis_url")
     module = importlib.import_module(REDIS_MODULE)
     return StoreCase("redis", lambda store_id: module.RedisStore(url=redis_url, store_id=store_id),
-                     url=redis_url, atomic=False)
+                     url=redis_url, atomic=True)
 
 
 @pytest.fixture(params=[
