@@ -17,13 +17,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..module_utils.engine import Adapter, Diff, DiffElement, DiffSyncModelFlags
+from ..module_utils.engine.store.serial import object_to_data
 from .errors import DiffsyncTaskError
 
 FLAG_NAMES = ("skip_unmatched_src", "skip_unmatched_dst", "natural_deletion_order")
 """Options that change the diff or its order, recorded in a plan and checked again by the sync."""
-
-_EXCLUDED = frozenset(("adapter", "model_flags"))
-
 
 def canonical_json(value: Any) -> str:
     """Compact, key-sorted JSON; values JSON cannot hold are written with ``str``."""
@@ -31,9 +29,10 @@ def canonical_json(value: Any) -> str:
 
 
 def object_data(obj: Any) -> dict[str, Any]:
-    """An object's fields as plain data (no adapter, no flags), as the lookup returns them."""
-    data = obj.model_dump(mode="json", exclude=_EXCLUDED)
-    return data if isinstance(data, dict) else {}
+    """An object's fields as plain JSON data (no adapter, no flags), as the lookup returns them."""
+    data = object_to_data(obj)
+    data.pop("model_flags", None)
+    return data
 
 
 def adapter_content(adapter: Adapter) -> dict[str, dict[str, dict[str, Any]]]:

@@ -40,6 +40,11 @@ class ModelInfo:  # pylint: disable=too-many-instance-attributes
     parent_keys: dict[str, str] = field(default_factory=dict)
     json_fields: frozenset[str] = frozenset()
 
+    @property
+    def field_set(self) -> frozenset[str]:
+        """The accepted record keys, as a set."""
+        return frozenset(self.fields)
+
 
 @dataclass
 class Item:
@@ -202,8 +207,10 @@ def load_items(adapter: Adapter, items: list[Item], infos: Mapping[str, ModelInf
     for item in items:
         by_model[item.model].append(item)
     for name, info in infos.items():
+        link = _ParentLink(info, infos[info.parent]) if info.parent else None
+        fields = info.field_set
         for item in by_model[name]:
-            obj = _load_one(adapter, info, infos, item, run, merge)
+            obj = _load_one(adapter, info, fields, link, item, run, merge)
             if obj is not None:
                 built[id(item)] = obj
                 run.counts[name] += 1
@@ -218,10 +225,11 @@ def load_items(adapter: Adapter, items: list[Item], infos: Mapping[str, ModelInf
 
 
 def _load_one(  # pylint: disable=too-many-arguments
-    adapter: Adapter, info: ModelInfo, infos: Mapping[str, ModelInfo], item: Item, run: _Run, merge: bool
+    adapter: Adapter, info: ModelInfo, fields: frozenset[str], link: _ParentLink | None, item: Item, run: _Run,
+    merge: bool,
 ) -> DiffSyncModel | None:
-    unknown = [key for key in item.record if key not in info.fields]
-    if unknown:
+    if not fields.issuperset(item.record):
+        unknown = [key for key in item.record if key not in fields]
         run.fail(item, f"unknown field(s) {', '.join(map(repr, unknown))}; {info.name} has {', '.join(info.fields)}")
         return None
     try:
@@ -234,9 +242,11 @@ def _load_one(  # pylint: disable=too-many-arguments
     if first != item.label:
         run.fail(item, f"duplicate {info.name} {uid!r}: {first} has the same identifiers")
         return None
-    parent = _find_parent(adapter, info, infos, obj, item, run) if info.parent else None
-    if info.parent and parent is None:
-        return None
+    parent = None
+    if link is not None:
+        parent = link.find(adapter, obj, item, run)
+        if parent is None:
+            return None
     try:
         return _keep(adapter, info, obj, parent, merge)
     except ObjectAlreadyExists as exc:
@@ -244,22 +254,28 @@ def _load_one(  # pylint: disable=too-many-arguments
         return None
 
 
-def _find_parent(
-    adapter: Adapter, info: ModelInfo, infos: Mapping[str, ModelInfo], obj: DiffSyncModel, item: Item, run: _Run
-) -> DiffSyncModel | None:
-    parent_info = infos[info.parent]  # type: ignore[index]
-    missing = [pid for pid in parent_info.cls._identifiers if pid not in info.parent_keys]
-    if missing:
-        run.fail(item, f"cannot tell which {info.name} identifier holds its parent {parent_info.name}'s "
-                       f"{missing[0]!r}; "
-                       f"nest the record under its {parent_info.name} record instead")
-        return None
-    ids = {pid: getattr(obj, field) for pid, field in info.parent_keys.items()}
-    parent = adapter.get_or_none(parent_info.name, parent_info.cls.create_unique_id(**ids))
-    if parent is None:
-        shown = ", ".join(f"{info.parent_keys[pid]}={value!r}" for pid, value in ids.items())
-        run.fail(item, f"its parent {parent_info.name} ({shown}) is not among the {parent_info.name} records")
-    return parent
+class _ParentLink:
+    """How a model's records find their parent object: which of their fields hold the parent's identifiers."""
+
+    def __init__(self, info: ModelInfo, parent: ModelInfo) -> None:
+        self.parent = parent
+        self.pairs = [(pid, info.parent_keys.get(pid)) for pid in parent.cls._identifiers]
+        missing = [pid for pid, field_name in self.pairs if field_name is None]
+        self.problem = None if not missing else (
+            f"cannot tell which {info.name} identifier holds its parent {parent.name}'s {missing[0]!r}; "
+            f"nest the record under its {parent.name} record instead")
+
+    def find(self, adapter: Adapter, obj: DiffSyncModel, item: Item, run: _Run) -> DiffSyncModel | None:
+        """The parent of ``obj`` in ``adapter``, or None after recording why not."""
+        if self.problem is not None:
+            run.fail(item, self.problem)
+            return None
+        ids = {pid: getattr(obj, field_name) for pid, field_name in self.pairs}  # type: ignore[arg-type]
+        parent = adapter.get_or_none(self.parent.name, self.parent.cls.create_unique_id(**ids))
+        if parent is None:
+            shown = ", ".join(f"{field_name}={ids[pid]!r}" for pid, field_name in self.pairs)
+            run.fail(item, f"its parent {self.parent.name} ({shown}) is not among the {self.parent.name} records")
+        return parent
 
 
 def _keep(
