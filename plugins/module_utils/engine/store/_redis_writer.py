@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectStoreException, StoreLocked
 from ..logging import get_logger
+from . import _redis_client
 from ._redis_lock import RedisLock
 from ._redis_writes import PendingWrites, WriteBatch
 
@@ -113,11 +114,29 @@ class RedisWriter:
                     f"written; nothing was written. Raise lock_ttl= (now {lock.ttl_ms / 1000:g} s) and run again"
                 )
             top = int(pipe.incrby(keys.seq, batch.new_entries + 1))
-            pipe.multi()
-            batch.queue(pipe, first_score=top - batch.new_entries)
-            if release:
-                pipe.delete(keys.lock)
-            else:
-                pipe.pexpire(keys.lock, lock.ttl_ms)
-            pipe.execute()
+            tail = [b"DEL", keys.lock.encode()] if release else [b"PEXPIRE", keys.lock.encode(), b"%d" % lock.ttl_ms]
+            packed, count = batch.transaction(first_score=top - batch.new_entries, tail=[tail])
+            execute_packed(pipe.connection, packed, count)
         return top - batch.new_entries - 1
+
+
+def execute_packed(connection: Any, packed: bytes, count: int) -> None:
+    """Send a packed ``MULTI, <count> commands, EXEC`` on ``connection`` (which WATCHes) and check the replies.
+
+    Raises redis-py's WatchError when a watched key changed (nothing was applied), or the first error
+    inside EXEC's reply. On any failure the connection is dropped: its replies are no longer in step.
+    """
+    try:
+        connection.send_packed_command([packed], check_health=False)
+        connection.read_response()  # MULTI: OK
+        for _ in range(count):
+            connection.read_response()  # QUEUED; a malformed command raises here and EXEC is never applied
+        replies = connection.read_response()
+    except BaseException:
+        connection.disconnect()
+        raise
+    if replies is None:
+        raise _redis_client.redis_errors.WatchError("a watched key changed before EXEC; nothing was applied")
+    for reply in replies:
+        if isinstance(reply, Exception):
+            raise reply

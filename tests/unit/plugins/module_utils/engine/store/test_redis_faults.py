@@ -110,15 +110,15 @@ def test_server_killed_during_a_commit_leaves_old_or_new_state(
     old, new = make_records(800, 4, role="old"), make_records(800, 4, role="new", mtu=9000)
     loaded(old, internal_storage_engine=RedisStore(url=fresh_redis.url, store_id="f")).store.close()
     killers: list[threading.Timer] = []
-    queue = WriteBatch.queue
+    transaction = WriteBatch.transaction
 
-    def queue_then_kill(batch: WriteBatch, pipe: Any, *, first_score: int) -> None:
-        """Kill the server ``delay`` seconds after the commit starts queueing its MULTI."""
+    def kill_soon(batch: WriteBatch, **options: Any) -> tuple[bytes, int]:
+        """Kill the server ``delay`` seconds after the commit starts packing its MULTI ... EXEC."""
         killers.append(threading.Timer(delay, fresh_redis.stop, kwargs={"graceful": False}))
         killers[-1].start()
-        queue(batch, pipe, first_score=first_score)
+        return transaction(batch, **options)
 
-    monkeypatch.setattr(WriteBatch, "queue", queue_then_kill)
+    monkeypatch.setattr(WriteBatch, "transaction", kill_soon)
     try:
         stored(fresh_redis.url, "f").sync_from(loaded(new))
     except StoreUnavailable as error:
