@@ -219,3 +219,12 @@ def test_failing_models_are_reported(store_url: str, python_models: Path) -> Non
     assert result["failed"] and result["changed"]
     assert result["msg"].startswith("1 of 2 operation(s) failed; the first: create device 'bad1'")
     assert [op["unique_id"] for op in result["failed_operations"]] == ["bad1"]
+
+
+def test_diffsync_deletion_order_on_request(loaded: str) -> None:
+    result = ops.sync_adapters(store=loaded, source="sot", target="net", natural_deletion_order=False)
+    assert [(op["action"], op["unique_id"]) for op in result["operations"]][-2:] == [("delete", "sw3"),
+                                                                                      ("delete", "sw3__lo")]
+    assert [obj["name"] for obj in ops.lookup_objects(store=loaded, adapter="net", models=["device"])] == ["sw1",
+                                                                                                         "sw2"]
+    assert not ops.sync_adapters(store=loaded, source="sot", target="net")["changed"]

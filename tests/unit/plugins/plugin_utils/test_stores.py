@@ -103,3 +103,14 @@ def test_a_diffsync_package_adapter_gets_a_hint() -> None:
     pytest.importorskip("diffsync")
     with pytest.raises(DiffsyncTaskError, match="It derives from the 'diffsync' package"):
         stores.import_adapter_class("diffsync.Adapter")
+
+
+def test_missing_redis_library_gives_an_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_redis(url: str, **kwargs: object) -> None:
+        raise ImportError("No module named 'redis'", name="redis")
+
+    monkeypatch.setattr(stores, "store_from_url", no_redis)
+    with pytest.raises(DiffsyncTaskError) as caught:
+        stores.open_store("redis://:hunter22@localhost/0", store_id="a")
+    assert str(caught.value).startswith("Failed to import the required Python library (redis)")
+    assert "hunter22" not in str(caught.value)
