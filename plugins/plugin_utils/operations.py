@@ -114,8 +114,8 @@ def _engine_flags(flags: Mapping[str, bool], continue_on_failure: bool = False) 
 class _Computed:  # pylint: disable=too-few-public-methods
     """The diff of a source into a target, in sync order, with both fingerprints."""
 
-    def __init__(self, src: Adapter, dst: Adapter, flags: Mapping[str, bool]) -> None:
-        self.fingerprints = {"source": plans.fingerprint(src), "target": plans.fingerprint(dst)}
+    def __init__(self, src: Adapter, dst: Adapter, flags: Mapping[str, bool], *, fingerprints: bool = True) -> None:
+        self.fingerprints = {"source": plans.fingerprint(src), "target": plans.fingerprint(dst)} if fingerprints else {}
         self.diff = dst.diff_from(src, flags=_engine_flags(flags))
         self.elements = plans.ordered_elements(self.diff, dst, natural_deletion_order=flags["natural_deletion_order"])
         self.operations = [plans.operation(element, dst) for element in self.elements]
@@ -167,7 +167,7 @@ def diff_adapters(  # pylint: disable=too-many-arguments
         plan = plans.make_plan(source=source, target=target, source_fingerprint=fingerprints["source"],
                                target_fingerprint=fingerprints["target"], flags=flags,
                                operations=computed.operations, limit=operations_limit)
-        diff_dict = computed.diff.dict()
+        diff_dict = computed.diff.dict() if dest or not plan["truncated"] else {}
         result: dict[str, Any] = {
             "changed": False, "summary": computed.diff.summary(), "has_diffs": computed.diff.has_diffs(),
             "plan": plan, "truncated": plan["truncated"], "diff": {} if plan["truncated"] else diff_dict,
@@ -209,7 +209,7 @@ def sync_adapters(  # pylint: disable=too-many-arguments,too-many-locals
         flags = _resolve_flags({"skip_unmatched_src": skip_unmatched_src, "skip_unmatched_dst": skip_unmatched_dst,
                                 "natural_deletion_order": natural_deletion_order}, plan)
         with _adapter_pair(store, source, target) as (src, dst):
-            computed = _Computed(src, dst, flags)
+            computed = _Computed(src, dst, flags, fingerprints=plan is not None)
             if plan is not None:
                 plans.check_fresh(plan, source=source, target=target, fingerprints=computed.fingerprints)
                 plans.check_same_operations(plan, computed.operations)
