@@ -56,6 +56,8 @@ class RedisLock:
         start = time.monotonic()
         pause = 0.005
         while not self.client.set(self.key, token, nx=True, px=self.ttl_ms):
+            if self.client.get(self.key) == token:
+                break  # a retried SET whose first attempt had succeeded: the lock is ours
             waited = time.monotonic() - start
             if waited >= wait:
                 raise StoreLocked(self._locked_message(waited))

@@ -9,7 +9,7 @@ since this instance last looked; if so its cached objects may be stale (``stale`
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectStoreException, StoreLocked
@@ -57,6 +57,27 @@ class RedisWriter:
             return
         with self.conn.boundary("taking the store lock to write"):
             self.lock.acquire(timeout=lock_timeout)
+        self.commit(release=True)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """RedisStore.transaction(): begin, run the block, then commit it or abort; nested blocks join."""
+        if self.depth:
+            self.depth += 1
+            try:
+                yield
+            finally:
+                self.depth -= 1
+            return
+        self.begin()
+        self.depth = 1
+        try:
+            yield
+        except BaseException:
+            self.depth = 0
+            self.abort()
+            raise
+        self.depth = 0
         self.commit(release=True)
 
     def begin(self) -> None:

@@ -250,24 +250,8 @@ class RedisStore(BaseStore):
         (later reads come from Redis). Raises StoreLocked when the lock cannot be taken within
         ``lock_timeout`` or was lost before the commit. A nested block joins the outer one.
         """
-        writer = self._writer
-        if writer.depth:
-            writer.depth += 1
-            try:
-                yield
-            finally:
-                writer.depth -= 1
-            return
-        writer.begin()
-        writer.depth = 1
-        try:
+        with self._writer.transaction():
             yield
-        except BaseException:
-            writer.depth = 0
-            writer.abort()
-            raise
-        writer.depth = 0
-        writer.commit(release=True)
 
     def close(self) -> None:
         """Write what is buffered (outside a transaction) and disconnect. Safe to call twice."""
