@@ -275,3 +275,49 @@ def test_local_store_is_unchanged_by_the_redis_tests() -> None:
     store = LocalStore()
     _replay(store)
     assert [d.name for d in store.get_all(model="device")] == ["c", "a", "q", "x", "z"]
+
+
+def test_walking_a_cold_store_with_get_reads_ahead(redis_url: str) -> None:
+    loaded(make_records(1500, 1), internal_storage_engine=RedisStore(url=redis_url, store_id="ahead")).store.close()
+    client = raw(redis_url)
+    client.config_resetstat()
+    inventory = redis_inventory(redis_url, store_id="ahead")
+    names = [f"dev{index:05d}" for index in range(1500)]
+    assert [inventory.get("device", name).name for name in names] == names
+    assert command_calls(client)["mget"] <= 3
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 7])
+def test_small_odd_batch_sizes_keep_keys_and_values_paired(redis_url: str, batch_size: int) -> None:
+    records = make_records(5, 2)
+    store = RedisStore(url=redis_url, store_id="odd", batch_size=batch_size)
+    loaded(records, internal_storage_engine=store).store.close()
+    fresh = redis_inventory(redis_url, store_id="odd", batch_size=batch_size)
+    assert fresh.dict() == loaded(records).dict()
+    fresh.remove(fresh.get("device", "dev00001"), remove_children=True)
+    fresh.store.close()
+    assert redis_inventory(redis_url, store_id="odd").count() == 12
+
+
+def test_object_changed_ignores_objects_the_store_does_not_hold(redis_url: str) -> None:
+    inventory = redis_inventory(redis_url, store_id="foreign")
+    inventory.add(Device(name="a"))
+    stranger = Device(name="a", role="not stored", adapter=inventory)  # same key, another object
+    inventory.store.object_changed(stranger)
+    unbound = Device(name="b", adapter=inventory)  # never added
+    unbound.add_child(Interface(device_name="b", name="e"))
+    inventory.store.close()
+    fresh = redis_inventory(redis_url, store_id="foreign")
+    assert [(d.name, d.role) for d in fresh.get_all("device")] == [("a", "")]
+
+
+def test_metadata_written_in_a_failed_transaction_is_dropped(redis_url: str) -> None:
+    store = redis_inventory(redis_url, store_id="meta").store
+    store.set_metadata("schema", "v1")
+    store.flush()
+    with pytest.raises(RuntimeError), store.transaction():
+        store.set_metadata("schema", "v2")
+        assert store.get_metadata("schema") == "v2"
+        raise RuntimeError
+    assert store.get_metadata("schema") == "v1"
+    assert redis_inventory(redis_url, store_id="meta").store.get_metadata("schema") == "v1"

@@ -207,3 +207,14 @@ def test_a_key_of_the_wrong_type_is_corrupt(redis_url: str) -> None:
     with pytest.raises(StoreCorrupted, match="wrong Redis type while reading the index of 'device'") as caught:
         stored(redis_url, "f").get_all("device")
     assert isinstance(caught.value.__cause__, redis.ResponseError)
+
+
+def test_a_write_into_a_key_of_the_wrong_type_is_corrupt(redis_url: str) -> None:
+    redis.Redis.from_url(redis_url).set("diffsync:f:__index__:device", b"not a sorted set")
+    store = RedisStore(url=redis_url, store_id="f")
+    Inventory(internal_storage_engine=store)
+    store._reader.objects["device"] = {}  # as if the index had been read before it was damaged
+    store.add(obj=Device(name="d0"))
+    with pytest.raises(StoreCorrupted, match="wrong Redis type while writing 1 objects"):
+        store.flush()
+    assert redis.Redis.from_url(redis_url).exists("diffsync:f:__lock__") == 0
