@@ -2,8 +2,8 @@
 
 A commit WATCHes the lock key, checks that this process still holds it, bumps ``__seq__`` (which also
 hands out index scores), then sends every write in one MULTI/EXEC: after a crash each object is either
-its old or its new value. The ``__seq__`` value seen before a commit tells whether another writer wrote
-since this instance last looked; if so its cached objects may be stale (``stale`` is set).
+its old or its new value. ``seen_seq`` is the ``__seq__`` the cached objects match: a commit that finds
+another writer's commits since then leaves it behind, so the next transaction drops the cache.
 """
 
 from __future__ import annotations
@@ -110,6 +110,11 @@ class RedisWriter:
     def commit(self, *, release: bool) -> None:
         """Write the buffered changes in one MULTI/EXEC (then release the lock, or keep it); abort on failure."""
         self.lock.stop_keeper()
+        if not self.pending.count:  # nothing to write: do not move the store's version
+            if release:
+                with self.conn.boundary("releasing the store lock"):
+                    self.lock.release()
+            return
         pending, self.pending = self.pending, PendingWrites()
         try:
             batch = WriteBatch(self.conn.keys, pending, chunk=self.conn.batch_size, label=self.conn.label)

@@ -148,6 +148,14 @@ def test_the_lock_is_held_only_while_the_block_runs(redis_url: str) -> None:
     assert raw(redis_url).exists("diffsync:held:__lock__") == 0
 
 
+def test_a_sync_that_changes_nothing_writes_nothing(redis_url: str) -> None:
+    saved(redis_url, "same", make_records(3))
+    before = snapshot(redis_url)
+    inventory = stored(redis_url, "same")
+    inventory.sync_from(loaded(make_records(3)))
+    assert snapshot(redis_url) == before  # not even the version counter moved; the lock is gone
+
+
 def test_a_slow_block_keeps_its_lock_alive(redis_url: str) -> None:
     store = RedisStore(url=redis_url, store_id="slow", lock_ttl=0.3)
     Inventory(internal_storage_engine=store)
