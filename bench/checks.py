@@ -14,7 +14,7 @@ REDIS_REFERENCE_SIZE = 10_000
 
 def measured_runs(cell: Cell) -> list[dict[str, t.Any]]:
     """The timing and memory results of a cell (none when skipped)."""
-    return [cell[mode] for mode in ("time", "memory") if mode in cell]
+    return [cell[mode] for mode in ("time", "memory") if mode in cell and "skipped" not in cell[mode]]
 
 
 def run_problems(run: dict[str, t.Any], result: SizeResult, where: str) -> list[str]:

@@ -194,7 +194,9 @@ def measure_cell(impl: str, store: str, job: Job, args: argparse.Namespace) -> d
     started = time.perf_counter()
     timing = best_of([run_worker(impl, store, "time", job) for _ in range(args.repeat)])
     cell: dict[str, t.Any] = {"time": timing}
-    if not args.no_memory and "error" not in timing:
+    if impl == "diffsync" and store == "redis":
+        cell["memory"] = {"skipped": "not measured (too slow)"}
+    elif not args.no_memory and "error" not in timing:
         cell["memory"] = run_worker(impl, store, "memory", job)
     if job.profile and impl == "engine" and "error" not in timing:
         cell["profile"] = run_worker(impl, store, "profile", job)
