@@ -153,8 +153,8 @@ def method_lines(args: argparse.Namespace) -> list[str]:
     return [
         f"Python {platform.python_version()}, diffsync {metadata.version('diffsync')}, {os.cpu_count()} CPUs, "
         f"{platform.system()} {platform.machine()}; engine from this checkout at `{checkout_version()}`.",
-        f"Time: `time.perf_counter` per phase in runs without tracemalloc, best of {args.repeat}, each run a fresh "
-        "process (`run.py --worker`).",
+        f"Time: `time.perf_counter` per phase in runs without tracemalloc, best of {args.repeat} (diffsync's "
+        "RedisStore: one run), each run a fresh process (`run.py --worker`).",
         "Memory: "
         + (
             "not measured (--no-memory)."
