@@ -40,7 +40,7 @@ def _definition(store: BaseStore, adapter: str, schema: Any, schema_class: str |
     return stored, stored
 
 
-Content = dict[str, dict[str, dict[str, Any]]]
+Content = plans.Content
 
 
 def _stored_adapter(store: BaseStore, stored: str | None, adapter: str, *, merge: bool) -> tuple[Adapter | None,
@@ -90,9 +90,10 @@ def _write(store: BaseStore, desired: Adapter, order: Sequence[str], definition:
 def _differing(current: Content, desired: Adapter, new: Content) -> list[Any]:
     """Objects of ``desired`` whose content is new or differs from the stored content."""
     changed: list[Any] = []
-    for name, objects in new.items():
-        stored = current.get(name, {})
-        changed.extend(desired.get(name, uid) for uid, data in objects.items() if stored.get(uid) != data)
+    for name, (fields, rows) in new.items():
+        stored_fields, stored = current.get(name, ([], {}))
+        same_fields = stored_fields == fields
+        changed.extend(desired.get(name, uid) for uid, row in rows.items() if not same_fields or stored.get(uid) != row)
     return changed
 
 

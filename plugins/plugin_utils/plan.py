@@ -35,30 +35,46 @@ def object_data(obj: Any) -> dict[str, Any]:
     return data
 
 
-def adapter_content(adapter: Adapter) -> dict[str, dict[str, dict[str, Any]]]:
-    """``{model: {unique_id: fields}}`` with children lists sorted: the content a fingerprint covers."""
-    content: dict[str, dict[str, dict[str, Any]]] = {}
+Content = dict[str, tuple[list[str], dict[str, list[Any]]]]
+"""``{model: (field names, {unique_id: field values})}``: what a fingerprint covers."""
+
+_NOT_CONTENT = frozenset(("adapter", "model_flags"))
+
+
+def adapter_content(adapter: Adapter) -> Content:
+    """Every object's field values (children lists sorted), per model and unique id.
+
+    Values are read straight from the objects (no serialisation): this runs over every object of
+    both adapters in each diff and sync.
+    """
+    content: Content = {}
     for modelname in sorted(adapter.get_all_model_names()):
         objects = adapter.get_all(modelname)
         if not objects:
             continue
-        child_fields = objects[0].get_children_mapping().values()
-        group = content[modelname] = {}
+        model_class = type(objects[0])
+        fields = [name for name in model_class.model_fields if name not in _NOT_CONTENT]
+        children = set(model_class.get_children_mapping().values())
+        rows: dict[str, list[Any]] = {}
         for obj in objects:
-            data = object_data(obj)
-            for name in child_fields:
-                data[name] = sorted(data[name])
-            group[obj.get_unique_id()] = data
+            values = obj.__dict__
+            rows[obj.get_unique_id()] = [sorted(values[name]) if name in children else values[name] for name in fields]
+        content[modelname] = (fields, rows)
     return content
 
 
-def content_fingerprint(content: dict[str, dict[str, dict[str, Any]]]) -> str:
-    """sha256 of the canonical JSON of ``adapter_content(...)``."""
-    return "sha256:" + hashlib.sha256(canonical_json(content).encode()).hexdigest()
+def content_fingerprint(content: Content) -> str:
+    """sha256 of the canonical JSON of ``content``, objects in unique-id order."""
+    digest = hashlib.sha256()
+    for modelname in sorted(content):
+        fields, rows = content[modelname]
+        digest.update(canonical_json([modelname, fields, sorted(rows.items())]).encode())
+        digest.update(b"\n")
+    return "sha256:" + digest.hexdigest()
 
 
 def fingerprint(adapter: Adapter) -> str:
-    """sha256 of the canonical JSON of everything ``adapter`` holds (order of objects and children ignored)."""
+    """sha256 of everything ``adapter`` holds; the order of objects and of children does not count."""
     return content_fingerprint(adapter_content(adapter))
 
 
