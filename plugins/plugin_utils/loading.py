@@ -114,8 +114,11 @@ def load_into_store(  # pylint: disable=too-many-arguments,too-many-locals
         order = list(infos)
         if src is not None:
             items = read_items(src, infos, model=model)
-        else:
-            items = items_from_data(plain(data if data is not None else {}), infos, origin="data")
+        elif data is not None:
+            items = items_from_data(plain(data), infos, origin="data")
+        else:  # null (an unset variable, say) must not empty the adapter; `data: {}` does that on purpose
+            raise DiffsyncTaskError("data and src are both null: give the records (data: {} loads nothing, "
+                                    "which empties the adapter in replace mode)")
         current, before = _stored_adapter(store, stored_definition, adapter, merge=merge)
         desired = stores.instantiate(adapter_class, name=adapter, store=LocalStore)
         if merge and current is not None:

@@ -228,3 +228,10 @@ def test_diffsync_deletion_order_on_request(loaded: str) -> None:
     assert [obj["name"] for obj in ops.lookup_objects(store=loaded, adapter="net", models=["device"])] == ["sw1",
                                                                                                          "sw2"]
     assert not ops.sync_adapters(store=loaded, source="sot", target="net")["changed"]
+
+
+def test_null_data_never_empties_an_adapter(url: str, schema: dict, source_data: dict) -> None:
+    ops.load_adapter(store=url, adapter="sot", schema=schema, data=source_data)
+    assert "data and src are both null" in str(_error(ops.load_adapter, store=url, adapter="sot", data=None))
+    emptied = ops.load_adapter(store=url, adapter="sot", data={})
+    assert emptied["changed"] and emptied["stored"] == {"device": 0, "interface": 0}
