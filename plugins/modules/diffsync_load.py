@@ -65,6 +65,8 @@ options:
         identifiers are filled in.
       - For more than a few thousand records prefer O(src); Ansible's variable handling is slow for
         large values.
+      - V({}) loads nothing (so O(mode=replace) empties the adapter); a null value with no O(src) is
+        an error, so that an unset variable cannot empty an adapter.
     type: dict
   src:
     description:
