@@ -229,7 +229,10 @@ class DiffSyncModel(BaseModel):
 
     def get_unique_id(self) -> StrType:
         """The unique id built from the identifiers (cached until an identifier field is assigned)."""
-        uid = _read_slot(_UID_SLOT, self)
+        try:
+            uid = _UID_SLOT.__get__(self)
+        except AttributeError:  # a copy, or a subclass whose model_post_init skips super()
+            uid = None
         if uid is None:
             if self._fast_uid:  # same result as create_unique_id(**get_identifiers()) for str/int/... fields
                 values = self.__dict__
@@ -243,7 +246,10 @@ class DiffSyncModel(BaseModel):
         """The shortname (unique among siblings), or the unique id when ``_shortname`` is not declared."""
         if not self._shortname:
             return self.get_unique_id()
-        shortname = _read_slot(_SHORTNAME_SLOT, self)
+        try:
+            shortname = _SHORTNAME_SLOT.__get__(self)
+        except AttributeError:
+            shortname = None
         if shortname is None:
             shortname = "__".join([str(getattr(self, key)) for key in self._shortname])
             _SHORTNAME_SLOT.__set__(self, shortname)
@@ -258,13 +264,15 @@ class DiffSyncModel(BaseModel):
         unique id, or (for models with ``_shortname``) the same shortname, is already a child.
         """
         fieldname = self._child_field(child, "store")
-        index = ChildIndex.of(self._child_indexes_dict(), getattr(self, fieldname), fieldname)
+        values = getattr(self, fieldname)
+        index = ChildIndex.of(self._child_indexes_dict(), values, fieldname)
         uid = child.get_unique_id()
         if uid in index.uids:
             raise ObjectAlreadyExists(f"Already storing a {child.get_type()} with unique_id {uid}", child)
-        if child._shortname:
-            index.check_shortname(self, child, uid)
-        index.append(getattr(self, fieldname), uid, child)
+        shortname = child.get_shortname() if child._shortname else None
+        if shortname is not None:
+            index.check_shortname(self, child, uid, shortname)
+        index.append(values, uid, child, shortname)
         if self.adapter is not None:
             self.adapter.store.object_changed(self)
 

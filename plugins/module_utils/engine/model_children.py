@@ -40,14 +40,14 @@ class ChildIndex:
             and self.last == (values[-1] if values else None)
         )
 
-    def append(self, values: list[str], uid: str, child: Any) -> None:
-        """Append ``uid`` to ``values`` and record it."""
+    def append(self, values: list[str], uid: str, child: Any, shortname: str | None) -> None:
+        """Append ``uid`` to ``values`` and record it (with its shortname, when the model declares one)."""
         values.append(uid)
         self.uids.add(uid)
         self.length += 1
         self.last = uid
-        if self.shortnames is not None:
-            self.shortnames[child.get_shortname()] = (uid, child)
+        if self.shortnames is not None and shortname is not None:
+            self.shortnames[shortname] = (uid, child)
 
     def remove(self, values: list[str], uid: str, child: Any) -> None:
         """Remove ``uid`` from ``values`` and forget it (list removal scans, as in diffsync)."""
@@ -60,11 +60,10 @@ class ChildIndex:
             if entry is not None and entry[0] == uid:
                 del self.shortnames[child.get_shortname()]
 
-    def check_shortname(self, parent: Any, child: Any, uid: str) -> None:
-        """Raise ObjectAlreadyExists, naming both children, when a sibling already has ``child``'s shortname."""
+    def check_shortname(self, parent: Any, child: Any, uid: str, shortname: str) -> None:
+        """Raise ObjectAlreadyExists, naming both children, when a sibling already has ``shortname``."""
         if self.shortnames is None:
             self.shortnames = self._sibling_shortnames(parent, child)
-        shortname = child.get_shortname()
         entry = self.shortnames.get(shortname)
         if entry is not None and entry[0] != uid:
             raise ObjectAlreadyExists(
