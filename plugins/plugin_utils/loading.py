@@ -21,7 +21,7 @@ from ..module_utils.engine.exceptions import DiffSyncError
 from . import plan as plans
 from . import render, stores
 from .errors import DiffsyncTaskError
-from .records import describe, items_from_data, load_items, plain
+from .records import Item, ModelInfo, describe, items_from_data, load_items, plain
 from .schema import normalize_schema
 from .sources import read_items
 
@@ -97,6 +97,17 @@ def _differing(current: Content, desired: Adapter, new: Content) -> list[Any]:
     return changed
 
 
+def _items(infos: dict[str, ModelInfo], *, data: Any, src: str | None, model: str | None) -> list[Item]:
+    """The records to load, from ``src`` or ``data``."""
+    if src is not None:
+        return read_items(src, infos, model=model)
+    if data is not None:
+        return items_from_data(plain(data), infos, origin="data")
+    # null (an unset variable, say) must not empty the adapter; `data: {}` does that on purpose
+    raise DiffsyncTaskError("data and src are both null: give the records (data: {} loads nothing, which empties "
+                            "the adapter in replace mode)")
+
+
 def _counts(adapter: Adapter | None, order: Sequence[str]) -> dict[str, int]:
     return {name: adapter.count(name) if adapter is not None else 0 for name in order}
 
@@ -112,13 +123,7 @@ def load_into_store(  # pylint: disable=too-many-arguments,too-many-locals
         adapter_class = stores.adapter_class_from_metadata(definition, adapter=adapter)
         infos = describe(adapter_class)
         order = list(infos)
-        if src is not None:
-            items = read_items(src, infos, model=model)
-        elif data is not None:
-            items = items_from_data(plain(data), infos, origin="data")
-        else:  # null (an unset variable, say) must not empty the adapter; `data: {}` does that on purpose
-            raise DiffsyncTaskError("data and src are both null: give the records (data: {} loads nothing, "
-                                    "which empties the adapter in replace mode)")
+        items = _items(infos, data=data, src=src, model=model)
         current, before = _stored_adapter(store, stored_definition, adapter, merge=merge)
         desired = stores.instantiate(adapter_class, name=adapter, store=LocalStore)
         if merge and current is not None:

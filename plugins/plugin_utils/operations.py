@@ -24,11 +24,12 @@ from .options import missing_library
 try:
     from pydantic import ValidationError
 
-    from ..module_utils.engine import Adapter, DiffSyncFlags, DiffSyncModel, DiffSyncModelFlags
+    from ..module_utils.engine import Adapter, DiffSyncModel
     from ..module_utils.engine.exceptions import DiffSyncError, ObjectNotFound
     from . import plan as plans
-    from . import render, stores
+    from . import stores
     from .loading import load_into_store
+    from .syncing import Computation, apply_sync, describe_error, resolve_flags, sync_result
 except ImportError as _exc:
     HAS_DEPENDENCIES = False
     MISSING_LIBRARY = _exc.name or "pydantic"
@@ -53,12 +54,7 @@ def _task_errors(url: str) -> Iterator[None]:
     except DiffsyncTaskError as exc:
         raise DiffsyncTaskError(stores.scrub(exc.message, url), exc.details) from None
     except (DiffSyncError, ValidationError, ValueError, TypeError, KeyError, OSError) as exc:
-        raise DiffsyncTaskError(stores.scrub(_describe(exc), url)) from None
-
-
-def _describe(exc: BaseException) -> str:
-    notes = "".join(f"; {note}" for note in getattr(exc, "__notes__", ()))
-    return f"{type(exc).__name__}: {exc}{notes}"
+        raise DiffsyncTaskError(stores.scrub(describe_error(exc), url)) from None
 
 
 # -- diffsync_load ---------------------------------------------------------------------------------
@@ -100,43 +96,6 @@ def _adapter_pair(url: str, source: str, target: str) -> Iterator[tuple[Adapter,
         src.store.close()
 
 
-def _engine_flags(flags: Mapping[str, bool], continue_on_failure: bool = False) -> DiffSyncFlags:
-    result = DiffSyncFlags.NONE
-    if flags["skip_unmatched_src"]:
-        result |= DiffSyncFlags.SKIP_UNMATCHED_SRC
-    if flags["skip_unmatched_dst"]:
-        result |= DiffSyncFlags.SKIP_UNMATCHED_DST
-    if continue_on_failure:
-        result |= DiffSyncFlags.CONTINUE_ON_FAILURE
-    return result
-
-
-class _Computed:  # pylint: disable=too-few-public-methods
-    """The diff of a source into a target, in sync order, with both fingerprints."""
-
-    def __init__(self, src: Adapter, dst: Adapter, flags: Mapping[str, bool], *, fingerprints: bool = True) -> None:
-        self.fingerprints = {"source": plans.fingerprint(src), "target": plans.fingerprint(dst)} if fingerprints else {}
-        self.diff = dst.diff_from(src, flags=_engine_flags(flags))
-        self.elements = plans.ordered_elements(self.diff, dst, natural_deletion_order=flags["natural_deletion_order"])
-        self.operations = [plans.operation(element, dst) for element in self.elements]
-
-    def views(self, src: Adapter, dst: Adapter, limit: int) -> list[dict[str, str]]:
-        """The --diff view: one Ansible diff per object to change."""
-        uids = [op["unique_id"] for op in self.operations]
-        return render.object_diffs(self.elements, uids, source=str(src.name), target=str(dst.name),
-                                   limit=limit or render.DEFAULT_VIEW_LIMIT)
-
-    def combined_view(self, src: Adapter, dst: Adapter, limit: int) -> dict[str, str]:
-        """The --diff view as one before/after pair."""
-        uids = [op["unique_id"] for op in self.operations]
-        return render.combined_view(self.elements, uids, source=str(src.name), target=str(dst.name),
-                                    limit=limit or render.DEFAULT_VIEW_LIMIT)
-
-
-def _limited(items: list[Any], limit: int) -> list[Any]:
-    return items[:limit] if limit and len(items) > limit else items
-
-
 def write_json(path: str, document: Any) -> None:
     """Write ``document`` as JSON to ``path`` atomically (a temporary file renamed into place)."""
     directory = os.path.dirname(os.path.abspath(path))
@@ -162,7 +121,7 @@ def diff_adapters(  # pylint: disable=too-many-arguments
     flags = {"skip_unmatched_src": skip_unmatched_src, "skip_unmatched_dst": skip_unmatched_dst,
              "natural_deletion_order": natural_deletion_order}
     with _task_errors(store), _adapter_pair(store, source, target) as (src, dst):
-        computed = _Computed(src, dst, flags)
+        computed = Computation(src, dst, flags)
         fingerprints = computed.fingerprints
         plan = plans.make_plan(source=source, target=target, source_fingerprint=fingerprints["source"],
                                target_fingerprint=fingerprints["target"], flags=flags,
@@ -181,20 +140,6 @@ def diff_adapters(  # pylint: disable=too-many-arguments
         return result
 
 
-def _resolve_flags(given: Mapping[str, bool | None], plan: Any) -> dict[str, bool]:
-    """The task's flags, taken from ``plan`` where the task leaves them unset; conflicts are errors."""
-    defaults = {"skip_unmatched_src": False, "skip_unmatched_dst": False, "natural_deletion_order": True}
-    planned = plan["flags"] if plan is not None else {}
-    flags = {}
-    for name in plans.FLAG_NAMES:
-        value = given.get(name)
-        if value is not None and name in planned and bool(planned[name]) != value:
-            raise DiffsyncTaskError(f"{name}: the task sets {value}, but the plan was made with "
-                                    f"{bool(planned[name])}; drop the option or make the plan again")
-        flags[name] = value if value is not None else bool(planned.get(name, defaults[name]))
-    return flags
-
-
 def sync_adapters(  # pylint: disable=too-many-arguments,too-many-locals
     *, store: str, source: str, target: str, skip_unmatched_src: bool | None = None,
     skip_unmatched_dst: bool | None = None, natural_deletion_order: bool | None = None,
@@ -206,10 +151,10 @@ def sync_adapters(  # pylint: disable=too-many-arguments,too-many-locals
     with _task_errors(store):
         if plan is not None:
             plan = plans.check_plan_shape(plan)
-        flags = _resolve_flags({"skip_unmatched_src": skip_unmatched_src, "skip_unmatched_dst": skip_unmatched_dst,
+        flags = resolve_flags({"skip_unmatched_src": skip_unmatched_src, "skip_unmatched_dst": skip_unmatched_dst,
                                 "natural_deletion_order": natural_deletion_order}, plan)
         with _adapter_pair(store, source, target) as (src, dst):
-            computed = _Computed(src, dst, flags, fingerprints=plan is not None)
+            computed = Computation(src, dst, flags, fingerprints=plan is not None)
             if plan is not None:
                 plans.check_fresh(plan, source=source, target=target, fingerprints=computed.fingerprints)
                 plans.check_same_operations(plan, computed.operations)
@@ -217,77 +162,14 @@ def sync_adapters(  # pylint: disable=too-many-arguments,too-many-locals
                 operations = [dict(op, status="planned") for op in computed.operations]
                 failed: list[dict[str, Any]] = []
             else:
-                operations, failed = _apply(src, dst, computed, flags, continue_on_failure, operations_limit)
-            result = _sync_result(computed, operations, failed, check_mode, operations_limit)
+                operations, failed = apply_sync(src, dst, computed, flags, continue_on_failure, operations_limit)
+            result = sync_result(computed, operations, failed, check_mode, operations_limit)
             if dest:
                 write_json(dest, {"summary": result["summary"], "operations": operations, "failed_operations": failed})
                 result["dest"] = dest
             if diff_mode:
                 result["diff"] = computed.views(src, dst, operations_limit)
             return result
-
-
-def _sync_result(
-    computed: _Computed, operations: list[dict[str, Any]], failed: list[dict[str, Any]], check_mode: bool,
-    limit: int,
-) -> dict[str, Any]:
-    applied = operations if check_mode else [op for op in operations if op["status"] == "success"]
-    result: dict[str, Any] = {
-        "changed": bool(applied), "summary": computed.diff.summary(),
-        "operations": _limited(operations, limit), "failed_operations": _limited(failed, limit),
-        "truncated": bool(limit) and max(len(operations), len(failed)) > limit,
-    }
-    if failed:
-        first = failed[0]
-        result.update(failed=True, msg=f"{len(failed)} of {len(operations)} operation(s) failed; the first: "
-                                       f"{first['action']} {first['model']} {first['unique_id']!r}: "
-                                       f"{first.get('error') or first.get('message')}")
-    return result
-
-
-def _mark_natural_deletion(computed: _Computed, dst: Adapter) -> None:
-    """Flag the target objects to delete so the syncer deletes their children first, as the plan says."""
-    for element in computed.elements:
-        if element.action == "delete":
-            obj = dst.get_or_none(element.type, element.keys)
-            if obj is not None:
-                obj.model_flags |= DiffSyncModelFlags.NATURAL_DELETION_ORDER
-
-
-def _apply(  # pylint: disable=too-many-arguments
-    src: Adapter, dst: Adapter, computed: _Computed, flags: Mapping[str, bool], continue_on_failure: bool,
-    limit: int,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Run the sync with the computed diff; the operations attempted (with status) and those that failed."""
-    if flags["natural_deletion_order"]:
-        _mark_natural_deletion(computed, dst)
-    planned = {(op["action"], op["model"], op["unique_id"]): op for op in computed.operations}
-    try:
-        dst.sync_from(src, diff=computed.diff, flags=_engine_flags(flags, continue_on_failure))
-    except Exception as exc:
-        report = getattr(exc, "sync_report", None) or dst.sync_report
-        attempted = _reported(report, planned)
-        raise DiffsyncTaskError(f"sync of {dst.name!r} from {src.name!r} failed: {_describe(exc)}",
-                                {"operations": _limited(attempted, limit),
-                                 "failed_operations": [op for op in attempted if op["status"] != "success"]}) from None
-    operations = _reported(dst.sync_report, planned)
-    return operations, [op for op in operations if op["status"] != "success"]
-
-
-def _reported(report: Any, planned: Mapping[tuple[str, str, str], dict[str, Any]]) -> list[dict[str, Any]]:
-    """The report's operations, each with the plan's ``keys`` and ``attrs`` (``-`` and ``+``) and its status."""
-    operations = []
-    for result in getattr(report, "operations", None) or []:
-        entry = result.as_dict()
-        base = planned.get((entry["action"], entry["model"], entry["unique_id"]))
-        if base is not None:
-            entry["attrs"] = base["attrs"]
-        else:
-            entry["attrs"] = {"+": entry["attrs"]}
-        if not entry.get("error"):
-            entry.pop("error", None)
-        operations.append(entry)
-    return operations
 
 
 # -- the lookup ------------------------------------------------------------------------------------
