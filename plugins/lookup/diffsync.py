@@ -4,21 +4,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from ansible.errors import AnsibleLookupError
-from ansible.plugins.lookup import LookupBase
-
-from ansible_collections.datasync.diffsync.plugins.plugin_utils.errors import DiffsyncTaskError, scrub_secrets
-from ansible_collections.datasync.diffsync.plugins.plugin_utils.operations import lookup_objects
-from ansible_collections.datasync.diffsync.plugins.plugin_utils.options import resolve_store_url
-
 DOCUMENTATION = r"""
 name: diffsync
 short_description: Read the stored objects of an adapter
 version_added: 0.1.0
 author:
-  - datasync maintainers
+  - datasync maintainers (@datasync)
 description:
   - Returns the objects of the given models that an adapter holds in the store (loaded with
     M(datasync.diffsync.diffsync_load), or converged by M(datasync.diffsync.diffsync_sync)), each
@@ -76,6 +67,17 @@ _raw:
   sample:
     - {name: sw1, site: ams, role: leaf, serial: null, interfaces: [sw1__eth0, sw1__eth1]}
 """
+
+# ansible-test wants the documentation before the imports.
+from typing import Any  # noqa: E402
+
+from ansible.errors import AnsibleLookupError  # noqa: E402
+from ansible.plugins.lookup import LookupBase  # noqa: E402
+
+from ansible_collections.datasync.diffsync.plugins.plugin_utils.errors import DiffsyncTaskError, scrub_secrets  # noqa: E402
+from ansible_collections.datasync.diffsync.plugins.plugin_utils.operations import lookup_objects  # noqa: E402
+from ansible_collections.datasync.diffsync.plugins.plugin_utils.options import resolve_store_url  # noqa: E402
+
 
 class LookupModule(LookupBase):
     """Stored objects of an adapter, by model."""

@@ -8,7 +8,7 @@ module: diffsync_diff
 short_description: Compare two stored adapters and plan the sync that would make the target match the source
 version_added: 0.1.0
 author:
-  - datasync maintainers
+  - datasync maintainers (@datasync)
 description:
   - Compares the objects of the O(source) adapter with those of the O(target) adapter, both loaded
     earlier with M(datasync.diffsync.diffsync_load), and returns the diff, a summary and a C(plan),

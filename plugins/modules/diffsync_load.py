@@ -8,7 +8,7 @@ module: diffsync_load
 short_description: Load records into a named adapter in a store
 version_added: 0.1.0
 author:
-  - datasync maintainers
+  - datasync maintainers (@datasync)
 description:
   - Validates records against the adapter's models and stores them as the adapter's objects, so
     that M(datasync.diffsync.diffsync_diff), M(datasync.diffsync.diffsync_sync) and the

@@ -8,7 +8,7 @@ module: diffsync_sync
 short_description: Make a stored target adapter match a source adapter
 version_added: 0.1.0
 author:
-  - datasync maintainers
+  - datasync maintainers (@datasync)
 description:
   - Computes the diff of O(source) into O(target) (both loaded earlier with
     M(datasync.diffsync.diffsync_load)) and applies it to the target, creating, updating and

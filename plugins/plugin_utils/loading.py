@@ -13,11 +13,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
-from ..module_utils.engine import Adapter, BaseStore, LocalStore
-from ..module_utils.engine.exceptions import DiffSyncError
+# The engine needs pydantic: operations.py checks for it before any code here runs, and the module
+# still imports without it (ansible-test's import test).
+with contextlib.suppress(ImportError):
+    from ..module_utils.engine import Adapter, BaseStore, LocalStore
+    from ..module_utils.engine.exceptions import DiffSyncError
+
 from . import plan as plans
 from . import render, stores
 from .errors import DiffsyncTaskError

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..module_utils.engine import DiffElement
+if TYPE_CHECKING:
+    from ..module_utils.engine import DiffElement
 
 DEFAULT_VIEW_LIMIT = 1000
 """Objects shown at most; a large sync's full list belongs in a plan file, not on the terminal."""

@@ -9,6 +9,7 @@ The adapter's schema (or the Python class that defines it) is kept in the store'
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import sys
@@ -16,9 +17,13 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..module_utils.engine import Adapter, BaseStore
-from ..module_utils.engine.exceptions import DiffSyncError
-from ..module_utils.engine.store.url import redact_url, store_from_url
+# The engine needs pydantic: operations.py checks for it before any code here runs, and the module
+# still imports without it (ansible-test's import test).
+with contextlib.suppress(ImportError):
+    from ..module_utils.engine import Adapter, BaseStore
+    from ..module_utils.engine.exceptions import DiffSyncError
+    from ..module_utils.engine.store.url import redact_url, store_from_url
+
 from .errors import DiffsyncTaskError
 from .options import missing_library
 from .schema import build_adapter_class
