@@ -7,8 +7,7 @@ from collections.abc import Callable
 from inspect import isclass
 from typing import Any, ClassVar
 
-from typing_extensions import deprecated  # ships with pydantic
-
+from ._deps import HAS_PYDANTIC, deprecated
 from .diff import Diff
 from .differ import DiffSyncDiffer
 from .enum import DiffSyncFlags
@@ -267,4 +266,5 @@ class DiffSync(Adapter):
     """Old name of Adapter, kept for compatibility."""
 
 
-DiffSyncModel.model_rebuild()
+if HAS_PYDANTIC:
+    DiffSyncModel.model_rebuild()

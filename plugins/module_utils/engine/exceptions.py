@@ -12,8 +12,9 @@
     │   ├── StoreUnavailable         the backend (Redis server, SQLite file) cannot be reached
     │   ├── StoreCorrupted           a stored value is not valid JSON or fails the model schema
     │   └── StoreLocked              another writer holds the store's lock
-    └── DiffException
-        └── DiffClassMismatch
+    ├── DiffException
+    │   └── DiffClassMismatch
+    └── MissingDependency            (also an ImportError) pydantic or redis is not installed
 
 Every class also derives from ``DiffSyncError`` so callers can catch all engine errors at once.
 """
@@ -73,6 +74,18 @@ class StoreCorrupted(ObjectStoreException):
 
 class StoreLocked(ObjectStoreException):
     """The store is locked by another writer and the lock could not be taken in time."""
+
+
+class MissingDependency(DiffSyncError, ImportError):
+    """A third-party library the engine needs is not installed; the message says what to install."""
+
+    def __init__(self, library: str, requirement: str, import_error: str | None = None) -> None:
+        self.library = library
+        self.requirement = requirement
+        self.import_error = import_error
+        super().__init__(
+            f"The Python library {library} is required but could not be imported: pip install '{requirement}'"
+        )
 
 
 class DiffException(DiffSyncError):

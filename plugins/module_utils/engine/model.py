@@ -5,8 +5,7 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
-
+from ._deps import BaseModel, ConfigDict
 from .enum import DiffSyncModelFlags, DiffSyncStatus
 from .exceptions import ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType
 from .model_checks import FieldPlan, check_declarations, uses_custom_serializers

@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
+from .._deps import ValidationError
 from ..exceptions import StoreCorrupted
 from ..model import bind_adapter
 
