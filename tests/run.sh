@@ -95,7 +95,7 @@ setup_collection() {
 
 # Checks run from the collections root so that mypy names modules ansible_collections.datasync...
 run_linters() {
-    local own=(tests/conftest.py tests/support tests/test_collection.py)
+    local own=(tests/conftest.py tests/support tests/test_collection.py tests/sanity)
     local targets=("${own[@]}")
     if [[ -n "$(find "$CHECKOUT/plugins" -name '*.py' -print -quit 2>/dev/null)" ]]; then
         targets=(plugins "${own[@]}")
