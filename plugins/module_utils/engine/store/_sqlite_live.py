@@ -2,30 +2,42 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import StoreCorrupted
-from .serial import load_object
+from .serial import load_object, model_class_for
 
 if TYPE_CHECKING:
     from ..adapter import Adapter
     from ..model import DiffSyncModel
 
 
-def build_object(adapter: Adapter | None, label: str, modelname: str, uid: str, data: str) -> DiffSyncModel:
+def build_object(
+    adapter: Adapter | None, label: str, modelname: str, uid: str, data: str, model_class: Any = None
+) -> DiffSyncModel:
     """Rebuild the object stored under ``(modelname, uid)`` through the adapter's model class.
+
+    ``model_class`` is ``resolve_model_class(adapter, modelname)``, resolved once by callers reading many.
 
     StoreCorrupted, naming the store (``label``), the model and the unique id, when the value is not
     JSON, does not fit the model, or describes an object with another unique id.
     """
     where = f"{label}: {modelname} {uid!r}"
-    obj = load_object(adapter, modelname, data, where=where)
+    obj = load_object(adapter, modelname, data, where=where, model_class=model_class)
     if obj.get_unique_id() != uid:
         raise StoreCorrupted(
             f"{where}: the stored value has unique id {obj.get_unique_id()!r}; the row was changed outside the "
             f"store or the model's identifiers changed: delete the row, or clear the store and load it again"
         )
     return obj
+
+
+def resolve_model_class(adapter: Adapter | None, modelname: str) -> Any:
+    """The adapter's model class for ``modelname``, or None to let each object report what is wrong."""
+    try:
+        return model_class_for(adapter, modelname)
+    except StoreCorrupted:
+        return None
 
 
 class LiveObjects:

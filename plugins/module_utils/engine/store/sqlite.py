@@ -27,7 +27,7 @@ from ..model import bind_adapter
 from . import BaseStore, ModelSpec, check_can_add
 from ._sqlite_batch import StoreWriter, WriteConflict, flush_and_close
 from ._sqlite_db import SQLiteDatabase
-from ._sqlite_live import LiveObjects, build_object
+from ._sqlite_live import LiveObjects, build_object, resolve_model_class
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -256,10 +256,13 @@ class SQLiteStore(BaseStore):
         """Read every object of ``modelname`` in one query; the identity map then holds them all, in order."""
         self._flush()
         live = self._live.of(modelname)
+        model_class = resolve_model_class(self.adapter, modelname)
         objects = {}
         for uid, data in self._db.fetch_model(self.store_id, modelname):
             obj = live.get(uid)
-            objects[uid] = obj if obj is not None else build_object(self.adapter, self._label, modelname, uid, data)
+            if obj is None:
+                obj = build_object(self.adapter, self._label, modelname, uid, data, model_class)
+            objects[uid] = obj
         self._live.set_model(modelname, objects)
 
     def _adopt(self, modelname: str, uid: str, data: str) -> DiffSyncModel:
