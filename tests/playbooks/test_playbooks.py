@@ -10,6 +10,7 @@ test redis-server.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -141,3 +142,24 @@ def test_redis_report_playbook(tmp_path: Path, env: dict[str, str], redis_url: s
     assert result.returncode == 0, result.stdout + result.stderr
     assert '"msg": "6"' in result.stdout or '"msg": 6' in result.stdout
 
+
+
+def test_python_adapter_example(tmp_path: Path, env: dict[str, str]) -> None:
+    """docs/examples/python-adapter.yml: an existing diffsync adapter's models change the accounts file."""
+    accounts = tmp_path / "accounts.json"
+    accounts.write_text(json.dumps({"account": [
+        {"login": "ada", "name": "Ada Lovelace", "team": "analytics", "active": True},
+        {"login": "mallory", "name": "Mallory", "team": "unknown", "active": True},
+    ]}))
+    env = {**env, "DIRECTORY_FILE": str(accounts)}
+    playbook = CHECKOUT / "docs" / "examples" / "python-adapter.yml"
+
+    _, changed = run_playbook(playbook, env=env)
+    assert changed > 0
+    result = {a["login"]: a for a in json.loads(accounts.read_text())["account"]}
+    assert sorted(result) == ["ada", "grace", "linus"]
+    assert result["ada"]["team"] == "engines"
+    assert result["linus"]["active"] is False
+
+    _, changed = run_playbook(playbook, env=env)
+    assert changed == 0
