@@ -10,8 +10,10 @@ as a diffsync user would declare them. ``load_side`` fills an adapter from the p
 from __future__ import annotations
 
 import atexit
+import hashlib
 import importlib
 import shutil
+import subprocess
 import sys
 import tempfile
 import types
@@ -128,6 +130,20 @@ def ensure_engine_importable() -> Path:
     if found != wanted:
         raise ImportError(f"cannot import {ENGINE_MODULE} from {REPO_ROOT} (found {found})")
     return wanted
+
+
+def engine_version() -> str:
+    """Last commit that touched the engine, ``+changes`` when its files differ from it, and a content hash."""
+    engine = REPO_ROOT / "plugins" / "module_utils" / "engine"
+    digest = hashlib.sha256()
+    for path in sorted(engine.rglob("*.py")):
+        digest.update(path.relative_to(engine).as_posix().encode() + b"\0" + path.read_bytes())
+    git = ["git", "-C", str(REPO_ROOT)]
+    log = [*git, "log", "-1", "--format=%h", "--", str(engine)]
+    commit = subprocess.run(log, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
+    status = [*git, "status", "--porcelain", "--", str(engine)]
+    changed = subprocess.run(status, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
+    return f"{commit or 'unknown'}{'+changes' if changed else ''} (files {digest.hexdigest()[:10]})"
 
 
 def import_library(impl: t.Literal["diffsync", "engine"]) -> types.ModuleType:

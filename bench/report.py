@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import subprocess
 import sys
 import typing as t
 from importlib import metadata
-from pathlib import Path
 
 PHASES = ("load", "diff", "sync", "verify")
 TOTAL = "load+diff+sync"
@@ -140,22 +138,36 @@ def diff_sync_seconds(cell: Cell) -> float | None:
     return None if diff is None or sync is None else diff + sync
 
 
-def checkout_version() -> str:
-    """``git describe`` of the checkout whose engine was measured."""
-    repo = Path(__file__).resolve().parent.parent
-    command = ["git", "-C", str(repo), "describe", "--always", "--dirty"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
-    return done.stdout.strip() or "unknown"
+def engine_versions(results: list[SizeResult]) -> list[str]:
+    """Every engine version the workers saw (more than one: the engine changed during the run)."""
+    seen = {
+        run["version"]
+        for result in results
+        for cells in result["stores"].values()
+        for mode, run in cells.get("engine", {}).items()
+        if isinstance(run, dict) and "version" in run and mode != "skipped"
+    }
+    return sorted(seen)
 
 
-def method_lines(args: argparse.Namespace) -> list[str]:
+def version_line(results: list[SizeResult]) -> str:
+    """Python, diffsync and engine versions, and the machine."""
+    versions = engine_versions(results)
+    engine = ", ".join(f"`{v}`" for v in versions) or "not run"
+    warning = " **The engine changed during this run.**" if len(versions) > 1 else ""
+    return (
+        f"- Python {platform.python_version()}, diffsync {metadata.version('diffsync')}, {os.cpu_count()} CPUs, "
+        f"{platform.system()} {platform.machine()}; engine at {engine}.{warning}"
+    )
+
+
+def method_lines(args: argparse.Namespace, results: list[SizeResult]) -> list[str]:
     """How the numbers were measured, and on what."""
     return [
-        f"Python {platform.python_version()}, diffsync {metadata.version('diffsync')}, {os.cpu_count()} CPUs, "
-        f"{platform.system()} {platform.machine()}; engine from this checkout at `{checkout_version()}`.",
-        f"Time: `time.perf_counter` per phase in runs without tracemalloc, best of {args.repeat} (diffsync's "
+        version_line(results),
+        f"- Time: `time.perf_counter` per phase in runs without tracemalloc, best of {args.repeat} (diffsync's "
         "RedisStore: one run), each run a fresh process (`run.py --worker`).",
-        "Memory: "
+        "- Memory: "
         + (
             "not measured (--no-memory)."
             if args.no_memory
@@ -164,7 +176,7 @@ def method_lines(args: argparse.Namespace) -> list[str]:
             "Memory inside redis-server and SQLite's own page cache is not counted; diffsync's RedisStore "
             "gets no tracemalloc run (under tracemalloc its 10k-object run took about half an hour here)."
         ),
-        "Ratios are diffsync / engine: above 1x the engine is faster or smaller. "
+        "- Ratios are diffsync / engine: above 1x the engine is faster or smaller. "
         "`verify` is a second `diff_from` after the sync (must find nothing).",
         "",
     ]
@@ -189,7 +201,7 @@ def print_report(results: list[SizeResult], args: argparse.Namespace) -> int:
     """Print the whole report; return the exit code (1 when any correctness check failed)."""
     import checks
 
-    lines = ["## Benchmark: diffsync 2.2.3 vs engine", "", *method_lines(args)]
+    lines = ["## Benchmark: diffsync 2.2.3 vs engine", "", *method_lines(args, results)]
     for store in args.store:
         lines += store_table(results, store)
     lines += store_comparison(results, args.store)

@@ -22,6 +22,7 @@ import tracemalloc
 import typing as t
 import uuid
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import data
@@ -136,6 +137,7 @@ def run(args: argparse.Namespace) -> dict[str, t.Any]:
         "size": dataset["size"],
         "fingerprint": data.fingerprint(dataset),
         "library": str(Path(lib.__file__ or "").resolve().parent),
+        "version": models.engine_version() if args.impl == "engine" else metadata.version("diffsync"),
         "counts": counts,
         "summary": summary,
         **verify(recorder, src, dst),
