@@ -63,6 +63,11 @@ def build_classes(lib: types.ModuleType) -> Classes:
         device = Device
         interface = Interface
         top_level = ["device"]  # noqa: RUF012 - declared as diffsync users do
+        records: list[dict[str, t.Any]] = []  # noqa: RUF012 - set per instance before load()
+
+        def load(self) -> None:
+            """Fill the adapter from ``self.records``, as a real adapter's load() reads its source."""
+            load_side(self, classes, self.records)
 
     classes = Classes(device=Device, interface=Interface, adapter=Inventory)
     for cls in classes:

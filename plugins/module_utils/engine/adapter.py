@@ -12,6 +12,7 @@ from .diff import Diff
 from .differ import DiffSyncDiffer
 from .enum import DiffSyncFlags
 from .exceptions import DiffClassMismatch, ObjectNotFound
+from .gcpause import paused_gc, with_paused_gc
 from .model import DiffSyncModel
 from .report import SyncReport
 from .shortnames import ShortnameRegistry
@@ -49,8 +50,14 @@ class Adapter:  # pylint: disable=too-many-public-methods
         self._shortnames = ShortnameRegistry()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Check that model attributes are named after their models and that top_level names models."""
+        """Check that model attributes are named after their models and that top_level names models.
+
+        A ``load()`` defined by the subclass runs with the garbage collector paused (see gcpause.py).
+        """
         super().__init_subclass__(**kwargs)
+        load = cls.__dict__.get("load")
+        if callable(load) and not getattr(load, "__wrapped_by_paused_gc__", False):
+            cls.load = with_paused_gc(load)  # type: ignore[method-assign]
         for name, value in cls.__dict__.items():
             if isclass(value) and issubclass(value, DiffSyncModel) and value.get_type() != name:
                 raise AttributeError(
@@ -110,6 +117,7 @@ class Adapter:  # pylint: disable=too-many-public-methods
                 blocks.append("\n".join([f"{margin}{modelname}", *(m.str(indent=indent + 2) for m in models)]))
         return "\n".join(blocks)
 
+    @with_paused_gc
     def load_from_dict(self, data: builtins.dict) -> None:
         """Add the objects of a ``dict()`` export back into this adapter."""
         for field_name in self._get_initial_value_order():
@@ -146,7 +154,9 @@ class Adapter:  # pylint: disable=too-many-public-methods
             diff = self.diff_from(source, diff_class=diff_class, flags=flags, callback=callback)
         syncer = DiffSyncSyncer(diff=diff, src_diffsync=source, dst_diffsync=self, flags=flags, callback=callback)
         self.sync_report = syncer.report
-        if syncer.perform_sync():
+        with paused_gc():
+            changed = syncer.perform_sync()
+        if changed:
             self.sync_complete(source, diff, flags, None)
         return diff
 
@@ -169,7 +179,8 @@ class Adapter:  # pylint: disable=too-many-public-methods
         """The diff that would make this adapter match ``source``."""
         differ = DiffSyncDiffer(src_diffsync=source, dst_diffsync=self, flags=flags, diff_class=diff_class,
                                 callback=callback)
-        return differ.calculate_diffs()
+        with paused_gc():
+            return differ.calculate_diffs()
 
     def diff_to(
         self, target: Adapter, diff_class: builtins.type[Diff] = Diff, flags: DiffSyncFlags = DiffSyncFlags.NONE,

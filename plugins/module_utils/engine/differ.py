@@ -101,11 +101,13 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
                 raise TypeError(f"Type mismatch: {src_obj.get_type()} vs {dst_obj.get_type()}")
             if src_obj.get_shortname() != dst_obj.get_shortname():
                 raise ValueError(f"Shortname mismatch: {src_obj.get_shortname()} vs {dst_obj.get_shortname()}")
-            if src_obj.__dict__ is not dst_obj.__dict__ and src_obj.get_identifiers() != dst_obj.get_identifiers():
+            if not _same_identifiers(src_obj, dst_obj):
                 raise ValueError(f"Keys mismatch: {src_obj.get_identifiers()} vs {dst_obj.get_identifiers()}")
 
     def _skipped(self, src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None) -> bool:
         """True when flags on the call or on the models leave this pair out of the diff."""
+        if src_obj is not None and dst_obj is not None and src_obj.model_flags is dst_obj.model_flags is _NO_FLAGS:
+            return False
         if src_obj is None:
             return self._skip_dst or bool(dst_obj.model_flags.value & _SKIP_DST_OR_IGNORE)  # type: ignore[union-attr]
         if dst_obj is None:
@@ -171,3 +173,14 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
 _IGNORE = DiffSyncModelFlags.IGNORE.value
 _SKIP_SRC_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_SRC.value | _IGNORE
 _SKIP_DST_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_DST.value | _IGNORE
+
+_NO_FLAGS = DiffSyncModelFlags.NONE
+
+
+def _same_identifiers(src_obj: DiffSyncModel, dst_obj: DiffSyncModel) -> bool:
+    """``src_obj.get_identifiers() == dst_obj.get_identifiers()``, without building the dicts when it can."""
+    src_cls, dst_cls = type(src_obj), type(dst_obj)
+    if src_cls._fast_uid and dst_cls._fast_uid and src_cls._identifiers == dst_cls._identifiers:
+        src_values, dst_values = src_obj.__dict__, dst_obj.__dict__
+        return all(src_values[key] == dst_values[key] for key in src_cls._identifiers)
+    return src_obj.get_identifiers() == dst_obj.get_identifiers()

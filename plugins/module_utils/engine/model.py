@@ -39,6 +39,8 @@ class DiffSyncModel(BaseModel):
     _plain_dump: ClassVar[bool] = True
     _field_plans: ClassVar[builtins.dict[tuple[str, ...], FieldPlan]] = {}
     _identity_fields: ClassVar[frozenset[str]] = frozenset()
+    _ids_plan: ClassVar[FieldPlan | None] = None
+    _attrs_plan: ClassVar[FieldPlan | None] = None
     _children_fields: ClassVar[frozenset[str]] = frozenset()
     _fast_uid: ClassVar[bool] = False
 
@@ -52,6 +54,8 @@ class DiffSyncModel(BaseModel):
         check_declarations(cls)
         cls._plain_dump = not uses_custom_serializers(cls)
         cls._field_plans = {}
+        cls._ids_plan = FieldPlan.of(cls, cls._identifiers)
+        cls._attrs_plan = FieldPlan.of(cls, cls._attributes)
         cls._identity_fields = frozenset(cls._identifiers) | frozenset(cls._shortname)
         cls._children_fields = frozenset(cls._children.values())
         cls._fast_uid = (
@@ -206,11 +210,12 @@ class DiffSyncModel(BaseModel):
         """``{child_modelname: field_name}``."""
         return cls._children
 
-    def _dump_fields(self, names: tuple[StrType, ...]) -> builtins.dict[StrType, Any]:
+    def _dump_fields(self, names: tuple[StrType, ...], plan: FieldPlan | None = None) -> builtins.dict[StrType, Any]:
         """Field values as ``model_dump`` would give them, without its cost for plain values."""
-        plan = self._field_plans.get(names)
-        if plan is None:
-            plan = self._field_plans[names] = FieldPlan.of(type(self), names)
+        if plan is None or plan.names is not names:
+            plan = self._field_plans.get(names)
+            if plan is None:
+                plan = self._field_plans[names] = FieldPlan.of(type(self), names)
         if plan.plain:
             values = self.__dict__
             picked = {name: values[name] for name in plan.ordered}
@@ -220,11 +225,11 @@ class DiffSyncModel(BaseModel):
 
     def get_identifiers(self) -> builtins.dict[StrType, Any]:
         """Identifier names and values."""
-        return self._dump_fields(self._identifiers)
+        return self._dump_fields(self._identifiers, self._ids_plan)
 
     def get_attrs(self) -> builtins.dict[StrType, Any]:
         """Attribute names and values (only fields listed in ``_attributes``)."""
-        return self._dump_fields(self._attributes)
+        return self._dump_fields(self._attributes, self._attrs_plan)
 
     def get_unique_id(self) -> StrType:
         """The unique id built from the identifiers (cached until an identifier field is assigned)."""

@@ -66,9 +66,10 @@ class FieldPlan:  # pylint: disable=too-few-public-methods
     """How to read a group of fields fast: their names in declaration order, and whether their values can
     be taken from ``__dict__`` as they are (``plain``) without checking each value's type (``typed``)."""
 
-    __slots__ = ("ordered", "plain", "typed")
+    __slots__ = ("names", "ordered", "plain", "typed")
 
-    def __init__(self, ordered: tuple[str, ...], plain: bool, typed: bool) -> None:
+    def __init__(self, names: tuple[str, ...], ordered: tuple[str, ...], plain: bool, typed: bool) -> None:
+        self.names = names
         self.ordered = ordered
         self.plain = plain
         self.typed = typed
@@ -80,7 +81,7 @@ class FieldPlan:  # pylint: disable=too-few-public-methods
         ordered = tuple(name for name in fields if name in names)
         plain = model._plain_dump and len(ordered) == len(set(names))
         typed = plain and all(_is_plain_annotation(fields[name].annotation) for name in ordered)
-        return cls(ordered, plain, typed)
+        return cls(names, ordered, plain, typed)
 
 
 def _is_plain_annotation(annotation: Any) -> bool:
