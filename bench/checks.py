@@ -49,7 +49,16 @@ def agreement_problems(result: SizeResult, store: str) -> list[str]:
     return []
 
 
-def correctness(results: list[SizeResult]) -> tuple[list[str], list[str]]:
+def version_problems(run: dict[str, t.Any], impl: str, engine_version: str | None, where: str) -> list[str]:
+    """An engine run must have imported the frozen copy the parent made."""
+    if impl != "engine" or "error" in run or not engine_version:
+        return []
+    if f"(files {run['version']})" not in engine_version:
+        return [f"{where}: measured engine files {run['version']}, not the frozen copy {engine_version}"]
+    return []
+
+
+def correctness(results: list[SizeResult], engine_version: str | None = None) -> tuple[list[str], list[str]]:
     """(problems, notes) over every measured run."""
     problems: list[str] = []
     notes: list[str] = []
@@ -57,13 +66,10 @@ def correctness(results: list[SizeResult]) -> tuple[list[str], list[str]]:
         for store, cells in result["stores"].items():
             problems += agreement_problems(result, store)
             for impl, cell in cells.items():
-                found = [
-                    p
-                    for run in measured_runs(cell)
-                    for p in run_problems(
-                        run, result, f"size {result['size']:,} store {store} {impl} ({run.get('mode', '?')} run)"
-                    )
-                ]
+                found = []
+                for run in measured_runs(cell):
+                    where = f"size {result['size']:,} store {store} {impl} ({run.get('mode', '?')} run)"
+                    found += run_problems(run, result, where) + version_problems(run, impl, engine_version, where)
                 known = [p for p in found if is_known_reference_defect(p, impl, store)]
                 problems += [p for p in found if p not in known]
                 notes += [

@@ -9,19 +9,12 @@ as a diffsync user would declare them. ``load_side`` fills an adapter from the p
 
 from __future__ import annotations
 
-import atexit
-import hashlib
 import importlib
-import shutil
-import subprocess
 import sys
-import tempfile
 import types
 import typing as t
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ENGINE_MODULE = "ansible_collections.datasync.diffsync.plugins.module_utils.engine"
+import engine_import
 
 
 class Classes(t.NamedTuple):
@@ -98,62 +91,9 @@ def load_side(adapter: t.Any, classes: Classes, side: list[dict[str, t.Any]]) ->
         adapter.add(device)
 
 
-def _engine_location() -> Path | None:
-    """Directory of the importable engine package, or None when it cannot be imported."""
-    try:
-        module = importlib.import_module(ENGINE_MODULE)
-    except ImportError:
-        return None
-    return Path(module.__file__ or "").resolve().parent
-
-
-def _purge_collection_modules() -> None:
-    """Forget any half-imported ``ansible_collections`` modules so the next import starts afresh."""
-    for name in [n for n in sys.modules if n == "ansible_collections" or n.startswith("ansible_collections.")]:
-        del sys.modules[name]
-
-
-def ensure_engine_importable() -> Path:
-    """Make this checkout's engine importable and return its directory.
-
-    When the engine cannot be imported, or resolves to another copy than this checkout, a
-    temporary ``ansible_collections/datasync/diffsync`` symlink to the repository root is put first
-    on ``sys.path``; the directory (only a symlink inside) is removed at exit.
-    """
-    wanted = (REPO_ROOT / "plugins" / "module_utils" / "engine").resolve()
-    if _engine_location() == wanted:
-        return wanted
-    root = Path(tempfile.mkdtemp(prefix="bench-collections-"))
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
-    link = root / "ansible_collections" / "datasync" / "diffsync"
-    link.parent.mkdir(parents=True)
-    link.symlink_to(REPO_ROOT, target_is_directory=True)
-    sys.path.insert(0, str(root))
-    _purge_collection_modules()
-    importlib.invalidate_caches()
-    found = _engine_location()
-    if found != wanted:
-        raise ImportError(f"cannot import {ENGINE_MODULE} from {REPO_ROOT} (found {found})")
-    return wanted
-
-
-def engine_version() -> str:
-    """Last commit that touched the engine, ``+changes`` when its files differ from it, and a content hash."""
-    engine = REPO_ROOT / "plugins" / "module_utils" / "engine"
-    digest = hashlib.sha256()
-    for path in sorted(engine.rglob("*.py")):
-        digest.update(path.relative_to(engine).as_posix().encode() + b"\0" + path.read_bytes())
-    git = ["git", "-C", str(REPO_ROOT)]
-    log = [*git, "log", "-1", "--format=%h", "--", str(engine)]
-    commit = subprocess.run(log, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
-    status = [*git, "status", "--porcelain", "--", str(engine)]
-    changed = subprocess.run(status, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
-    return f"{commit or 'unknown'}{'+changes' if changed else ''} (files {digest.hexdigest()[:10]})"
-
-
 def import_library(impl: t.Literal["diffsync", "engine"]) -> types.ModuleType:
     """The top-level module of the implementation under test."""
     if impl == "diffsync":
         return importlib.import_module("diffsync")
-    ensure_engine_importable()
-    return importlib.import_module(ENGINE_MODULE)
+    engine_import.ensure_engine_importable()
+    return importlib.import_module(engine_import.ENGINE_MODULE)

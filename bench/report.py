@@ -138,33 +138,19 @@ def diff_sync_seconds(cell: Cell) -> float | None:
     return None if diff is None or sync is None else diff + sync
 
 
-def engine_versions(results: list[SizeResult]) -> list[str]:
-    """Every engine version the workers saw (more than one: the engine changed during the run)."""
-    seen = {
-        run["version"]
-        for result in results
-        for cells in result["stores"].values()
-        for mode, run in cells.get("engine", {}).items()
-        if isinstance(run, dict) and "version" in run and mode != "skipped"
-    }
-    return sorted(seen)
-
-
-def version_line(results: list[SizeResult]) -> str:
+def version_line(args: argparse.Namespace) -> str:
     """Python, diffsync and engine versions, and the machine."""
-    versions = engine_versions(results)
-    engine = ", ".join(f"`{v}`" for v in versions) or "not run"
-    warning = " **The engine changed during this run.**" if len(versions) > 1 else ""
+    engine = f"`{args.engine_version}`, frozen for the run" if args.engine_version else "not run"
     return (
         f"- Python {platform.python_version()}, diffsync {metadata.version('diffsync')}, {os.cpu_count()} CPUs, "
-        f"{platform.system()} {platform.machine()}; engine at {engine}.{warning}"
+        f"{platform.system()} {platform.machine()}; engine {engine}."
     )
 
 
-def method_lines(args: argparse.Namespace, results: list[SizeResult]) -> list[str]:
+def method_lines(args: argparse.Namespace) -> list[str]:
     """How the numbers were measured, and on what."""
     return [
-        version_line(results),
+        version_line(args),
         f"- Time: `time.perf_counter` per phase in runs without tracemalloc, best of {args.repeat} (diffsync's "
         "RedisStore: one run), each run a fresh process (`run.py --worker`).",
         "- Memory: "
@@ -201,11 +187,11 @@ def print_report(results: list[SizeResult], args: argparse.Namespace) -> int:
     """Print the whole report; return the exit code (1 when any correctness check failed)."""
     import checks
 
-    lines = ["## Benchmark: diffsync 2.2.3 vs engine", "", *method_lines(args, results)]
+    lines = ["## Benchmark: diffsync 2.2.3 vs engine", "", *method_lines(args)]
     for store in args.store:
         lines += store_table(results, store)
     lines += store_comparison(results, args.store)
-    problems, notes = checks.correctness(results)
+    problems, notes = checks.correctness(results, args.engine_version)
     lines += checks.target_lines(results, args.store)
     lines += [f"Note: {note}" for note in notes] + ([""] if notes else [])
     lines += profile_sections(results)

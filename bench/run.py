@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -26,6 +27,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import data  # noqa: E402
+import engine_import  # noqa: E402
 import report  # noqa: E402
 
 IMPLS = ("diffsync", "engine")
@@ -236,8 +238,18 @@ def run_size(size: int, args: argparse.Namespace, workdir: Path, redis_port: int
     }
 
 
+def freeze_engine(args: argparse.Namespace) -> None:
+    """Let every worker import one frozen copy of the engine, whatever happens to the checkout meanwhile."""
+    args.engine_version = None
+    if args.impl != "diffsync":
+        root, args.engine_version = engine_import.freeze_engine()
+        os.environ[engine_import.ROOT_VARIABLE] = str(root)
+        progress(f"engine frozen for this run: {args.engine_version}")
+
+
 def run_all(args: argparse.Namespace) -> list[dict[str, t.Any]]:
     """Every size, with a private redis-server when a Redis store is requested."""
+    freeze_engine(args)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         workdir = Path(tmp)
         server = RedisServer(workdir) if "redis" in args.store else None

@@ -26,6 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 import data
+import engine_import
 import models
 
 PHASES = ("load", "diff", "sync", "verify")
@@ -138,7 +139,9 @@ def run(args: argparse.Namespace) -> dict[str, t.Any]:
         "size": dataset["size"],
         "fingerprint": data.fingerprint(dataset),
         "library": str(Path(lib.__file__ or "").resolve().parent),
-        "version": models.engine_version() if args.impl == "engine" else metadata.version("diffsync"),
+        "version": engine_import.files_hash(Path(lib.__file__ or "").parent)
+        if args.impl == "engine"
+        else metadata.version("diffsync"),
         "counts": counts,
         "summary": summary,
         **verify(recorder, src, dst),
