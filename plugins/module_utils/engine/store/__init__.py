@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from ..exceptions import ObjectAlreadyExists, ObjectNotFound
 from ..logging import get_logger
+from ..model import bind_adapter
 
 if TYPE_CHECKING:
     from ..adapter import Adapter
@@ -213,6 +214,17 @@ class BaseStore(abc.ABC):
         if model is None or isinstance(model, str):
             return model
         return model.get_type()
+
+    def _admit(self, existing: DiffSyncModel | None, obj: DiffSyncModel) -> bool:
+        """Whether ``add`` must store ``obj``, given what holds its key now: False when it is the very same
+        object, ObjectAlreadyExists (naming both) when it is another; binds the store's adapter to ``obj``."""
+        if existing is obj:
+            return False
+        if existing is not None:
+            check_can_add(existing, obj, self)
+        if obj.adapter is None and self.adapter is not None:
+            bind_adapter(obj, self.adapter)
+        return True
 
     def _remove_children(self, obj: DiffSyncModel) -> None:
         """Remove every stored descendant of ``obj``; missing children are logged and skipped."""

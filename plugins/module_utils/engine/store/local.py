@@ -6,8 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectNotFound
-from ..model import bind_adapter
-from . import BaseStore, ModelSpec, check_can_add
+from . import BaseStore, ModelSpec
 
 if TYPE_CHECKING:
     from ..model import DiffSyncModel
@@ -44,14 +43,8 @@ class LocalStore(BaseStore):
     def add(self, *, obj: DiffSyncModel) -> None:
         objects = self._data[obj.get_type()]
         uid = obj.get_unique_id()
-        existing = objects.get(uid)
-        if existing is obj:
-            return
-        if existing is not None:
-            check_can_add(existing, obj, self)
-        if obj.adapter is None and self.adapter is not None:
-            bind_adapter(obj, self.adapter)
-        objects[uid] = obj
+        if self._admit(objects.get(uid), obj):
+            objects[uid] = obj
 
     def update(self, *, obj: DiffSyncModel) -> None:
         self._data[obj.get_type()][obj.get_unique_id()] = obj

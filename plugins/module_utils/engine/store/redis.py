@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..exceptions import ObjectNotFound, ObjectStoreException
 from ..logging import get_logger
-from ..model import bind_adapter
-from . import BaseStore, ModelSpec, check_can_add
+from . import BaseStore, ModelSpec
 from ._redis_client import (
     HAS_REDIS,
     REDIS_IMPORT_ERROR,
@@ -172,13 +171,9 @@ class RedisStore(BaseStore):
     def add(self, *, obj: DiffSyncModel) -> None:
         modelname, uid = obj.get_type(), obj.get_unique_id()
         objects = self._reader.model(modelname)
-        if uid in objects:
-            existing = self.get(model=modelname, identifier=uid)
-            if existing is obj:
-                return
-            check_can_add(existing, obj, self)
-        if obj.adapter is None and self.adapter is not None:
-            bind_adapter(obj, self.adapter)
+        existing = self.get(model=modelname, identifier=uid) if uid in objects else None
+        if not self._admit(existing, obj):
+            return
         objects[uid] = obj
         self._appended(modelname, uid)
         self._writer.changed(modelname, uid, obj)

@@ -23,8 +23,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectNotFound, StoreUnavailable
-from ..model import bind_adapter
-from . import BaseStore, ModelSpec, check_can_add
+from . import BaseStore, ModelSpec
 from ._sqlite_batch import StoreWriter, WriteConflict, flush_and_close
 from ._sqlite_db import SQLiteDatabase
 from ._sqlite_live import LiveObjects, build_object, resolve_model_class
@@ -123,13 +122,8 @@ class SQLiteStore(BaseStore):
 
     def add(self, *, obj: DiffSyncModel) -> None:
         modelname, uid = obj.get_type(), obj.get_unique_id()
-        existing = self._find(modelname, uid)
-        if existing is obj:
+        if not self._admit(self._find(modelname, uid), obj):
             return
-        if existing is not None:
-            check_can_add(existing, obj, self)
-        if obj.adapter is None and self.adapter is not None:
-            bind_adapter(obj, self.adapter)
         self._put(modelname, uid, obj)
 
     def update(self, *, obj: DiffSyncModel) -> None:
