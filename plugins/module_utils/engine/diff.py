@@ -112,7 +112,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
     """
 
     __slots__ = ("type", "name", "keys", "source_name", "dest_name", "source_attrs", "dest_attrs",
-                 "_child_diff", "_diff_class", "__dict__")
+                 "_child_diff", "_diff_class", "_dst_model", "__dict__")
 
     def __init__(  # pylint: disable=too-many-arguments,too-many-positional-arguments
         self,
@@ -136,6 +136,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         self.dest_attrs: builtins.dict | None = None
         self._child_diff: Diff | None = None
         self._diff_class = diff_class
+        self._dst_model: Any = None  # the destination object the differ saw (lets a sync skip lookups)
 
     @property
     def child_diff(self) -> Diff:

@@ -132,6 +132,7 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         dest = dst_obj.get_attrs() if dst_obj is not None else None
         element.source_attrs = source
         element.dest_attrs = source if dest is not None and dest == source else dest  # share equal dicts
+        element._dst_model = dst_obj
         if self.callback is None:
             self.models_processed += (src_obj is not None) + (dst_obj is not None)
         else:

@@ -76,6 +76,9 @@ class DiffSyncSyncer:
             raise
 
     def _sync_element(self, element: DiffElement, parent_model: DiffSyncModel | None) -> bool:
+        if self._can_skip(element):
+            self._mark_unchanged(element)
+            return False
         model_class = getattr(self.dst_diffsync, element.type)
         action = element.action
         dst_model = self.dst_diffsync.get_or_none(model_class, model_class.create_unique_id(**element.keys))
@@ -106,6 +109,23 @@ class DiffSyncSyncer:
         if not children_first:
             self._sync_children(element, result)
         return changed
+
+    def _can_skip(self, element: DiffElement) -> bool:
+        """True for a subtree with nothing to change whose destination objects the differ recorded."""
+        return not self._log_unchanged and element._dst_model is not None and not element.has_diffs()
+
+    def _mark_unchanged(self, element: DiffElement) -> None:
+        """What syncing an unchanged subtree does, without the lookups: statuses UNKNOWN, progress counted."""
+        pending = [element]
+        while pending:
+            current = pending.pop()
+            model = current._dst_model
+            if model is None:  # not recorded by the differ: nothing known to mark
+                continue
+            model.set_status(DiffSyncStatus.UNKNOWN)
+            self.incr_elements_processed()
+            if current._child_diff is not None:
+                pending.extend(current.get_children())
 
     def _sync_unchanged(self, element: DiffElement, dst_model: DiffSyncModel | None) -> bool:
         """An element needing no change itself: log it if asked, then sync its children."""

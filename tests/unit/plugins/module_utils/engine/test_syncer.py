@@ -10,6 +10,7 @@ from ansible_collections.datasync.diffsync.plugins.module_utils.engine import (
     Adapter,
     DiffSyncFlags,
     DiffSyncModel,
+    DiffSyncStatus,
 )
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exceptions import (
     ObjectAlreadyExists,
@@ -326,3 +327,37 @@ def test_a_child_refused_by_its_parent_is_not_reported_as_applied() -> None:
     assert target.get_or_none("interface", "elsewhere__eth0") is None
     assert "elsewhere__eth0" not in target.get("device", "r2").interfaces  # type: ignore[attr-defined]
     assert not_in_target(target, caught.value.sync_report) == []  # type: ignore[attr-defined]
+
+
+# -- unchanged subtrees are walked without store lookups ---------------------------------------------------------
+
+
+class CountingNetwork(Network):
+    lookups: int = 0
+
+    def get_or_none(self, obj: Any, identifier: Any) -> Any:
+        type(self).lookups += 1
+        return super().get_or_none(obj, identifier)
+
+
+def test_unchanged_subtrees_need_no_lookups_but_are_marked_and_counted_as_diffsync_does() -> None:
+    source, target = pair(CountingNetwork)
+    target.sync_from(source)  # converge first: afterwards nothing is left to change
+    diff = target.diff_from(source)
+    assert not diff.has_diffs()
+    progress: list[tuple[str, int, int]] = []
+    CountingNetwork.lookups = 0
+    target.sync_from(source, diff=diff, callback=lambda *args: progress.append(args))
+    assert CountingNetwork.lookups == 0
+    assert [current for _stage, current, _total in progress] == list(range(1, len(diff) + 1))
+    statuses = {obj.get_status()[0] for name in ("device", "interface") for obj in target.get_all(name)}
+    assert statuses == {DiffSyncStatus.UNKNOWN}
+
+
+def test_log_unchanged_records_keeps_the_full_walk() -> None:
+    source, target = pair(CountingNetwork)
+    target.sync_from(source)
+    diff = target.diff_from(source)
+    CountingNetwork.lookups = 0
+    target.sync_from(source, diff=diff, flags=DiffSyncFlags.LOG_UNCHANGED_RECORDS)
+    assert CountingNetwork.lookups == len(diff)
