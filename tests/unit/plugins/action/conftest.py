@@ -13,8 +13,6 @@ import pytest
 from ansible.parsing.dataloader import DataLoader
 from ansible.playbook.task import Task
 
-from ansible_collections.datasync.diffsync.tests.unit.plugins.plugin_utils.sample_data import SCHEMA, SOURCE, TARGET
-
 RunAction = Callable[..., dict[str, Any]]
 
 
@@ -42,16 +40,4 @@ def store(tmp_path: Path) -> str:
     return f"sqlite://{tmp_path}/store.db"
 
 
-@pytest.fixture
-def schema() -> dict[str, Any]:
-    return copy.deepcopy(SCHEMA)
 
-
-@pytest.fixture
-def source_data() -> dict[str, Any]:
-    return copy.deepcopy(SOURCE)
-
-
-@pytest.fixture
-def target_data() -> dict[str, Any]:
-    return copy.deepcopy(TARGET)

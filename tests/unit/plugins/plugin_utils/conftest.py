@@ -1,28 +1,10 @@
-"""Shared data for the plugin_utils tests: a small device/interface schema and records."""
+"""Fixtures for the plugin_utils tests (the schema and records come from tests/unit/plugins/conftest.py)."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
-
-from ansible_collections.datasync.diffsync.tests.unit.plugins.plugin_utils.sample_data import SCHEMA, SOURCE, TARGET
-
-
-@pytest.fixture
-def schema() -> dict[str, Any]:
-    return copy.deepcopy(SCHEMA)
-
-
-@pytest.fixture
-def source_data() -> dict[str, Any]:
-    return copy.deepcopy(SOURCE)
-
-
-@pytest.fixture
-def target_data() -> dict[str, Any]:
-    return copy.deepcopy(TARGET)
 
 
 @pytest.fixture

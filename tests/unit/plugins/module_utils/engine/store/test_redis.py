@@ -23,6 +23,7 @@ from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engin
     Inventory,
     loaded,
     make_records,
+    raw,
     run_python,
     source_and_target,
 )
@@ -30,10 +31,6 @@ from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engin
 
 def redis_inventory(url: str, records: Any = None, **options: Any) -> Inventory:
     return Inventory(records, internal_storage_engine=RedisStore(url=url, **options))
-
-
-def raw(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
 
 
 def command_calls(client: redis.Redis) -> dict[str, int]:

@@ -25,6 +25,7 @@ from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engin
     Inventory,
     loaded,
     make_records,
+    stored,
 )
 
 
@@ -32,10 +33,6 @@ from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engin
 def no_hooks() -> Iterator[None]:
     yield
     Device.HOOKS.clear()
-
-
-def stored(url: str, store_id: str, **options: Any) -> Inventory:
-    return Inventory(internal_storage_engine=RedisStore(url=url, store_id=store_id, **options))
 
 
 def where(server: RedisServer) -> str:

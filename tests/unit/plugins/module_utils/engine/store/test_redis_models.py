@@ -12,7 +12,10 @@ import sys
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+import redis
+
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine import Adapter, DiffSyncModel
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.store.redis import RedisStore
 
 MODULE = "ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.store.test_redis_models"
 
@@ -121,3 +124,13 @@ def run_python(code: str, *args: str, timeout: float = 120) -> Any:
     if result.returncode != 0:
         raise AssertionError(f"subprocess failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def raw(url: str) -> redis.Redis:
+    """A plain redis-py client, to look at what the store wrote."""
+    return redis.Redis.from_url(url)
+
+
+def stored(url: str, store_id: str, **options: Any) -> Inventory:
+    """An empty inventory on a RedisStore for ``store_id``."""
+    return Inventory(internal_storage_engine=RedisStore(url=url, store_id=store_id, **options))

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine import DiffSyncFlags
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exceptions import (
@@ -25,6 +24,8 @@ from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engin
     Inventory,
     loaded,
     make_records,
+    raw,
+    stored,
 )
 
 
@@ -34,18 +35,10 @@ def no_hooks() -> Iterator[None]:
     Device.HOOKS.clear()
 
 
-def raw(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
-
-
 def snapshot(url: str) -> dict[bytes, bytes | None]:
     """Every key of the server with its serialized value (DUMP works for every type)."""
     client = raw(url)
     return {key: client.dump(key) for key in client.keys("*")}
-
-
-def stored(url: str, store_id: str) -> Inventory:
-    return Inventory(internal_storage_engine=RedisStore(url=url, store_id=store_id))
 
 
 def saved(url: str, store_id: str, records: Any) -> None:
