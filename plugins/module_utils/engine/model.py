@@ -9,6 +9,7 @@ from ._deps import BaseModel, ConfigDict
 from .enum import DiffSyncModelFlags, DiffSyncStatus
 from .exceptions import ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType
 from .model_checks import FieldPlan, check_declarations, uses_custom_serializers
+from .fieldsets import SharedFieldsSet, private_fields_set, share_fields_set
 from .model_children import ChildIndex
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class DiffSyncModel(BaseModel):
     _attrs_plan: ClassVar[FieldPlan | None] = None
     _children_fields: ClassVar[frozenset[str]] = frozenset()
     _fast_uid: ClassVar[bool] = False
+    _shared_fields_sets: ClassVar[builtins.dict[frozenset[str], SharedFieldsSet]] = {}
 
     model_flags: DiffSyncModelFlags = DiffSyncModelFlags.NONE
     adapter: Adapter | None = None  # resolved by model_rebuild() in adapter.py
@@ -58,6 +60,7 @@ class DiffSyncModel(BaseModel):
         cls._attrs_plan = FieldPlan.of(cls, cls._attributes)
         cls._identity_fields = frozenset(cls._identifiers) | frozenset(cls._shortname)
         cls._children_fields = frozenset(cls._children.values())
+        cls._shared_fields_sets = {}
         cls._fast_uid = (
             cls.create_unique_id.__func__ is DiffSyncModel.create_unique_id.__func__  # type: ignore[attr-defined]
             and cls.get_identifiers is DiffSyncModel.get_identifiers
@@ -78,6 +81,7 @@ class DiffSyncModel(BaseModel):
             indexes = _read_slot(CHILD_INDEXES_SLOT, self)
             if indexes:
                 indexes.pop(name, None)
+        private_fields_set(self, name)
         super().__setattr__(name, value)
 
     # Status lives in ``__pydantic_private__`` but is not a pydantic private attribute: declaring one
@@ -328,6 +332,9 @@ def _read_slot(slot: Any, obj: DiffSyncModel) -> Any:
 
 
 def bind_adapter(obj: DiffSyncModel, adapter: Any) -> None:
-    """Set ``obj.adapter`` as pydantic would (value and fields-set), without the cost of ``__setattr__``."""
+    """Set ``obj.adapter`` as pydantic would (value and fields-set), without the cost of ``__setattr__``.
+
+    The object then shares its fields-set with its peers (see fieldsets.py).
+    """
     obj.__dict__["adapter"] = adapter
-    obj.__pydantic_fields_set__.add("adapter")
+    share_fields_set(obj, plus_adapter=True)
