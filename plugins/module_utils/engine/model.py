@@ -11,6 +11,7 @@ from .exceptions import ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongTyp
 from .model_checks import FieldPlan, check_declarations, uses_custom_serializers
 from .fieldsets import SharedFieldsSet, private_fields_set, share_fields_set
 from .model_children import ChildIndex
+from .model_status import read_status, write_status
 
 if TYPE_CHECKING:
     from typing import Self
@@ -84,32 +85,22 @@ class DiffSyncModel(BaseModel):
         private_fields_set(self, name)
         super().__setattr__(name, value)
 
-    # Status lives in ``__pydantic_private__`` but is not a pydantic private attribute: declaring one
-    # costs several microseconds per instance, which dominates loading 100k objects.
+    # The status lives in ``__pydantic_private__`` (see model_status.py).
     @property
     def _status(self) -> DiffSyncStatus:
-        private = self.__pydantic_private__
-        return private.get("_status", DiffSyncStatus.SUCCESS) if private else DiffSyncStatus.SUCCESS
+        return read_status(self)[0]
 
     @_status.setter
     def _status(self, value: DiffSyncStatus) -> None:
-        self._private()["_status"] = value
+        write_status(self, value, read_status(self)[1])
 
     @property
     def _status_message(self) -> StrType:
-        private = self.__pydantic_private__
-        return private.get("_status_message", "") if private else ""
+        return read_status(self)[1]
 
     @_status_message.setter
     def _status_message(self, value: StrType) -> None:
-        self._private()["_status_message"] = value
-
-    def _private(self) -> builtins.dict[StrType, Any]:
-        private = self.__pydantic_private__
-        if private is None:
-            private = {}
-            object.__setattr__(self, "__pydantic_private__", private)
-        return private
+        write_status(self, read_status(self)[0], value)
 
     def __repr__(self) -> StrType:
         return f'{self.get_type()} "{self.get_unique_id()}"'
@@ -155,13 +146,11 @@ class DiffSyncModel(BaseModel):
 
     def set_status(self, status: DiffSyncStatus, message: StrType = "") -> None:
         """Record the outcome of the last create/update/delete on this object."""
-        private = self._private()
-        private["_status"] = status
-        private["_status_message"] = message
+        write_status(self, status, message)
 
     def get_status(self) -> tuple[DiffSyncStatus, StrType]:
         """The outcome of the last create/update/delete and its message."""
-        return self._status, self._status_message
+        return read_status(self)
 
     # -- CRUD hooks (override create/update/delete; call the *_base forms or super()) ------------------
 
@@ -271,18 +260,34 @@ class DiffSyncModel(BaseModel):
         Raises ObjectStoreWrongType for a type not in ``_children``, ObjectAlreadyExists when the same
         unique id, or (for models with ``_shortname``) the same shortname, is already a child.
         """
-        fieldname = self._child_field(child, "store")
-        values = getattr(self, fieldname)
-        index = ChildIndex.of(self._child_indexes_dict(), values, fieldname)
+        fieldname = self._children.get(child.get_type()) or self._child_field(child, "store")
+        values = self.__dict__[fieldname]
+        index = self._child_index(fieldname, values)
         uid = child.get_unique_id()
-        if uid in index.uids:
+        if index.holds(values, uid):
             raise ObjectAlreadyExists(f"Already storing a {child.get_type()} with unique_id {uid}", child)
-        shortname = child.get_shortname() if child._shortname else None
-        if shortname is not None:
-            index.check_shortname(self, child, uid, shortname)
-        index.append(values, uid, child, shortname)
-        if self.adapter is not None:
-            self.adapter.store.object_changed(self)
+        if child._shortname:
+            shortname = child.get_shortname()
+            index.check_shortname(values, self, child, uid, shortname)
+            index.append(values, uid, child, shortname)
+        else:
+            index.append(values, uid, child, None)
+        adapter = self.__dict__["adapter"]
+        if adapter is not None:
+            adapter.store.object_changed(self)
+
+    def _child_index(self, fieldname: StrType, values: list[StrType]) -> ChildIndex:
+        """The up-to-date index of this object's ``fieldname`` list (built on first use or after outside edits)."""
+        indexes = _read_slot(CHILD_INDEXES_SLOT, self)
+        if indexes is None:
+            indexes = {}
+            CHILD_INDEXES_SLOT.__set__(self, indexes)
+        index = indexes.get(fieldname)
+        if index is None or index.list_id != id(values) or index.length != len(values) or (
+            values and index.last != values[-1]
+        ):
+            index = indexes[fieldname] = ChildIndex(values)
+        return index  # type: ignore[no-any-return]
 
     def remove_child(self, child: DiffSyncModel) -> None:
         """Drop ``child``'s unique id from the matching children field.
@@ -290,20 +295,13 @@ class DiffSyncModel(BaseModel):
         Raises ObjectStoreWrongType for a type not in ``_children``, ObjectNotFound if it is not a child.
         """
         fieldname = self._child_field(child, "find and delete")
-        index = ChildIndex.of(self._child_indexes_dict(), getattr(self, fieldname), fieldname)
+        index = self._child_index(fieldname, getattr(self, fieldname))
         uid = child.get_unique_id()
-        if uid not in index.uids:
+        if not index.holds(getattr(self, fieldname), uid):
             raise ObjectNotFound(f"{child} was not found as a child in {fieldname}")
         index.remove(getattr(self, fieldname), uid, child)
         if self.adapter is not None:
             self.adapter.store.object_changed(self)
-
-    def _child_indexes_dict(self) -> builtins.dict[StrType, ChildIndex]:
-        indexes = _read_slot(CHILD_INDEXES_SLOT, self)
-        if indexes is None:
-            indexes = {}
-            CHILD_INDEXES_SLOT.__set__(self, indexes)
-        return indexes  # type: ignore[no-any-return]
 
     def _child_field(self, child: DiffSyncModel, verb: StrType) -> StrType:
         child_type = child.get_type()
@@ -334,7 +332,10 @@ def _read_slot(slot: Any, obj: DiffSyncModel) -> Any:
 def bind_adapter(obj: DiffSyncModel, adapter: Any) -> None:
     """Set ``obj.adapter`` as pydantic would (value and fields-set), without the cost of ``__setattr__``.
 
-    The object then shares its fields-set with its peers (see fieldsets.py).
+    The object then shares its fields-set with its peers (see fieldsets.py), and drops the index of its
+    children lists: once stored, a later ``add_child`` rebuilds it through the adapter (memory is kept
+    for objects still being filled, not for every stored parent).
     """
     obj.__dict__["adapter"] = adapter
     share_fields_set(obj, plus_adapter=True)
+    CHILD_INDEXES_SLOT.__set__(obj, None)

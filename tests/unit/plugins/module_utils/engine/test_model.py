@@ -20,6 +20,7 @@ from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exception
     ObjectAlreadyExists,
     ObjectNotFound,
 )
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model_children import SCAN_LIMIT
 from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.engine_models import (
     Device,
     Interface,
@@ -36,14 +37,19 @@ def eth(name: str, device: str = "r1") -> Interface:
 
 
 class NoScanList(list):
-    """A children list that fails on any search and counts full iterations over it."""
+    """A children list that fails on a search once longer than SCAN_LIMIT and counts full iterations over it.
+
+    Up to SCAN_LIMIT children a scan is bounded (so still O(1)) and cheaper than an index set.
+    """
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.iterations = 0
 
     def __contains__(self, item: object) -> bool:
-        raise AssertionError(f"children list searched for {item!r} with `in`")
+        if len(self) > SCAN_LIMIT:
+            raise AssertionError(f"children list of {len(self)} searched for {item!r} with `in`")
+        return super().__contains__(item)
 
     def index(self, *args: Any) -> int:
         raise AssertionError("children list searched with index()")
@@ -65,7 +71,7 @@ def no_scan_parent() -> tuple[Device, NoScanList]:
 
 
 def test_no_scan_list_refuses_searches() -> None:
-    listed = NoScanList(["a"])
+    listed = NoScanList(["a"] * (SCAN_LIMIT + 1))
     with pytest.raises(AssertionError):
         assert "a" in listed
     with pytest.raises(AssertionError):
@@ -125,7 +131,7 @@ def test_add_child_with_an_adapter_looks_existing_siblings_up_once_not_per_add()
     with pytest.raises(ObjectAlreadyExists, match="both have shortname 'b'"):
         device.add_child(eth("b", device="r9"))
     assert len(device.interfaces) == 102
-    assert listed.iterations <= 1
+    assert listed.iterations <= 2  # the siblings' shortnames once, the uid set once when the list outgrows a scan
 
 
 # -- the index follows the list when it is changed behind add_child's back --------------------------------
@@ -596,3 +602,20 @@ def test_models_without_super_post_init_load_diff_and_sync() -> None:
     target.sync_from(source, flags=DiffSyncFlags.NONE)
     assert target.diff_from(source).has_diffs() is False
     assert target.dict() == source.dict()
+
+
+def test_storing_a_parent_drops_its_child_index_and_the_next_add_child_rebuilds_it() -> None:
+    adapter = Network()
+    device = Device(name="r1")
+    for name in ("a", "b"):
+        child = eth(name)
+        adapter.add(child)
+        device.add_child(child)
+    assert device._child_indexes
+    adapter.add(device)
+    assert device._child_indexes is None  # no index memory kept for a parent once stored
+    with pytest.raises(ObjectAlreadyExists, match="both have shortname 'b'"):
+        device.add_child(eth("b", device="r9"))
+    with pytest.raises(ObjectAlreadyExists):
+        device.add_child(eth("a"))
+    assert device.interfaces == ["r1__a", "r1__b"]
