@@ -109,10 +109,16 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
     """One object as seen on both sides: its keys, its attributes on each side, and its children's diff.
 
     ``source_attrs``/``dest_attrs`` are None when the object is absent on that side.
+
+    Memory: the differ gives an element the attribute *values* of each side as tuples beside one shared
+    tuple of names (equal sides share one tuple), and the object to read ``keys`` from; the dicts are
+    built on first access and kept from then on (so changes made to them stick), and an element whose
+    dicts were never asked for is compared on its tuples.
     """
 
-    __slots__ = ("type", "name", "keys", "source_name", "dest_name", "source_attrs", "dest_attrs",
-                 "_child_diff", "_diff_class", "_dst_model", "__dict__")
+    __slots__ = ("type", "name", "_keys", "source_name", "dest_name", "_source_attrs", "_dest_attrs",
+                 "_attr_names", "_source_values", "_dest_values", "_child_diff", "_diff_class", "_dst_model",
+                 "_keys_from", "__dict__")
 
     def __init__(  # pylint: disable=too-many-arguments,too-many-positional-arguments
         self,
@@ -129,14 +135,71 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
             raise ValueError(f"name must be a string (not {type(name)})")
         self.type = obj_type
         self.name = name
-        self.keys = keys
+        self._keys = keys
+        self._keys_from: Any = None
         self.source_name = source_name
         self.dest_name = dest_name
-        self.source_attrs: builtins.dict | None = None
-        self.dest_attrs: builtins.dict | None = None
+        self._source_attrs: builtins.dict | None = None
+        self._dest_attrs: builtins.dict | None = None
+        self._attr_names: tuple[StrType, ...] | None = None
+        self._source_values: tuple | None = None
+        self._dest_values: tuple | None = None
         self._child_diff: Diff | None = None
         self._diff_class = diff_class
         self._dst_model: Any = None  # the destination object the differ saw (lets a sync skip lookups)
+
+    @property
+    def keys(self) -> builtins.dict:
+        """The identifiers of the object (read from it on first access when the differ built the element)."""
+        if self._keys is None and self._keys_from is not None:
+            self._keys = self._keys_from.get_identifiers()
+            self._keys_from = None
+        return self._keys
+
+    @keys.setter
+    def keys(self, value: builtins.dict) -> None:
+        self._keys, self._keys_from = value, None
+
+    @property
+    def source_attrs(self) -> builtins.dict | None:
+        """The object's attributes in the source, or None when it is absent there."""
+        if self._source_attrs is None and self._source_values is not None:
+            self._source_attrs = dict(zip(self._attr_names, self._source_values))  # type: ignore[arg-type]
+            self._source_values = None
+        return self._source_attrs
+
+    @source_attrs.setter
+    def source_attrs(self, value: builtins.dict | None) -> None:
+        self._source_attrs, self._source_values = value, None
+
+    @property
+    def dest_attrs(self) -> builtins.dict | None:
+        """The object's attributes in the destination, or None when it is absent there."""
+        if self._dest_attrs is None and self._dest_values is not None:
+            self._dest_attrs = dict(zip(self._attr_names, self._dest_values))  # type: ignore[arg-type]
+            self._dest_values = None
+        return self._dest_attrs
+
+    @dest_attrs.setter
+    def dest_attrs(self, value: builtins.dict | None) -> None:
+        self._dest_attrs, self._dest_values = value, None
+
+    def set_packed(
+        self, names: tuple[StrType, ...], source: tuple | None, dest: tuple | None, keys_from: Any
+    ) -> None:
+        """Attribute values of each side (None: absent) in the order of ``names``, and the object holding the keys."""
+        self._attr_names, self._source_values, self._dest_values = names, source, dest
+        self._source_attrs = self._dest_attrs = None
+        self._keys, self._keys_from = None, keys_from
+
+    def _packed_state(self) -> int:
+        """For an element whose dicts were never built: 0 nothing to do, 1 update, 2 create/delete; else -1."""
+        if self._attr_names is None or self._source_attrs is not None or self._dest_attrs is not None:
+            return -1
+        source, dest = self._source_values, self._dest_values
+        if source is None or dest is None:
+            return 0 if source is dest else 2
+        return 0 if source is dest or source == dest else 1
 
     @property
     def child_diff(self) -> Diff:
@@ -173,6 +236,13 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
     @property
     def action(self) -> StrType | None:
         """``create``, ``update``, ``delete``, or None when nothing is to be done for this element itself."""
+        state = self._packed_state()
+        if state == 0:
+            return None
+        if state == 1:
+            return DiffSyncActions.UPDATE
+        if state == 2:
+            return DiffSyncActions.DELETE if self._source_values is None else DiffSyncActions.CREATE
         source, dest = self.source_attrs, self.dest_attrs
         if source is None:
             return DiffSyncActions.DELETE if dest is not None else None
@@ -223,6 +293,11 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
 
     def has_diffs(self, include_children: bool = True) -> bool:
         """True when this element (or, with ``include_children``, a descendant) calls for a change."""
+        state = self._packed_state()
+        if state > 0:
+            return True
+        if state == 0:
+            return include_children and self._child_diff is not None and self._child_diff.has_diffs()
         source, dest = self.source_attrs, self.dest_attrs
         if (source is None) != (dest is None):
             return True

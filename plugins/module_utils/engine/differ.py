@@ -12,6 +12,7 @@ from .utils import intersection, symmetric_difference
 
 if TYPE_CHECKING:
     from .adapter import Adapter
+    from .model_checks import AttrsPacker
     from .model import DiffSyncModel
 
 Pair = tuple[Optional["DiffSyncModel"], Optional["DiffSyncModel"]]
@@ -125,13 +126,19 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
             self.incr_models_processed()
             return None
         element = DiffElement(
-            obj.get_type(), obj.get_shortname(), obj.get_identifiers(),
-            self._src_name, self._dst_name, self.diff_class,
+            obj.get_type(), obj.get_shortname(), None, self._src_name, self._dst_name, self.diff_class,  # type: ignore[arg-type]
         )
-        source = src_obj.get_attrs() if src_obj is not None else None
-        dest = dst_obj.get_attrs() if dst_obj is not None else None
-        element.source_attrs = source
-        element.dest_attrs = source if dest is not None and dest == source else dest  # share equal dicts
+        packer = _common_packer(src_obj, dst_obj)
+        if packer is not None:
+            source = packer.values(src_obj.__dict__) if src_obj is not None else None
+            dest = packer.values(dst_obj.__dict__) if dst_obj is not None else None
+            if source is not None and dest is not None and dest == source:
+                dest = source  # equal sides share one tuple
+            element.set_packed(packer.names, source, dest, keys_from=obj)
+        else:
+            element.keys = obj.get_identifiers()
+            element.source_attrs = src_obj.get_attrs() if src_obj is not None else None
+            element.dest_attrs = dst_obj.get_attrs() if dst_obj is not None else None
         element._dst_model = dst_obj
         if self.callback is None:
             self.models_processed += (src_obj is not None) + (dst_obj is not None)
@@ -176,6 +183,19 @@ _SKIP_SRC_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_SRC.value | _IGNORE
 _SKIP_DST_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_DST.value | _IGNORE
 
 _NO_FLAGS = DiffSyncModelFlags.NONE
+
+
+def _common_packer(src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None) -> AttrsPacker | None:
+    """The packer that reads both sides' attributes (same names on both), or None to use ``get_attrs()``."""
+    src_packer = src_obj._attrs_packer if src_obj is not None else None
+    if dst_obj is None:
+        return src_packer
+    dst_packer = dst_obj._attrs_packer
+    if src_obj is None or src_packer is dst_packer:
+        return dst_packer
+    if src_packer is None or dst_packer is None or src_packer.names != dst_packer.names:
+        return None
+    return src_packer
 
 
 def _same_identifiers(src_obj: DiffSyncModel, dst_obj: DiffSyncModel) -> bool:

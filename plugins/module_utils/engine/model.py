@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ._deps import BaseModel, ConfigDict
 from .enum import DiffSyncModelFlags, DiffSyncStatus
 from .exceptions import ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType
-from .model_checks import FieldPlan, check_declarations, uses_custom_serializers
+from .model_checks import AttrsPacker, FieldPlan, check_declarations, uses_custom_serializers
 from .fieldsets import SharedFieldsSet, private_fields_set, share_fields_set
 from .model_children import ChildIndex
 from .model_status import read_status, write_status
@@ -46,6 +46,7 @@ class DiffSyncModel(BaseModel):
     _children_fields: ClassVar[frozenset[str]] = frozenset()
     _fast_uid: ClassVar[bool] = False
     _shared_fields_sets: ClassVar[builtins.dict[frozenset[str], SharedFieldsSet]] = {}
+    _attrs_packer: ClassVar[AttrsPacker | None] = None
 
     model_flags: DiffSyncModelFlags = DiffSyncModelFlags.NONE
     adapter: Adapter | None = None  # resolved by model_rebuild() in adapter.py
@@ -62,6 +63,7 @@ class DiffSyncModel(BaseModel):
         cls._identity_fields = frozenset(cls._identifiers) | frozenset(cls._shortname)
         cls._children_fields = frozenset(cls._children.values())
         cls._shared_fields_sets = {}
+        cls._attrs_packer = AttrsPacker.of(cls._attrs_plan) if cls.get_attrs is DiffSyncModel.get_attrs else None
         cls._fast_uid = (
             cls.create_unique_id.__func__ is DiffSyncModel.create_unique_id.__func__  # type: ignore[attr-defined]
             and cls.get_identifiers is DiffSyncModel.get_identifiers

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import types
+from collections.abc import Callable
 from itertools import combinations
-from typing import Any, Union
+from operator import itemgetter
+from typing import Any, NamedTuple, Union
 
 
 def check_declarations(cls: Any) -> None:
@@ -82,6 +84,27 @@ class FieldPlan:  # pylint: disable=too-few-public-methods
         plain = model._plain_dump and len(ordered) == len(set(names))
         typed = plain and all(_is_plain_annotation(fields[name].annotation) for name in ordered)
         return cls(names, ordered, plain, typed)
+
+
+class AttrsPacker(NamedTuple):
+    """Reads a model's attribute values straight from ``__dict__`` as a tuple, in ``names`` order: the same
+    values ``get_attrs()`` returns, for models whose attributes are plain typed fields (see diff.py)."""
+
+    names: tuple[str, ...]
+    values: Callable[[dict[str, Any]], tuple]
+
+    @classmethod
+    def of(cls, plan: FieldPlan | None) -> AttrsPacker | None:
+        """The packer for an attributes plan, or None when values must go through ``get_attrs()``."""
+        if plan is None or not plan.typed:
+            return None
+        names = plan.ordered
+        if len(names) > 1:
+            return cls(names, itemgetter(*names))
+        if names:
+            only = names[0]
+            return cls(names, lambda values: (values[only],))
+        return cls(names, lambda values: ())
 
 
 def _is_plain_annotation(annotation: Any) -> bool:

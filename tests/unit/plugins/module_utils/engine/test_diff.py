@@ -30,7 +30,7 @@ def element(name: str = "r1", source: dict | None = None, dest: dict | None = No
 
 
 def test_element_fields_live_in_slots() -> None:
-    for name in ("type", "name", "keys", "source_name", "dest_name", "source_attrs", "dest_attrs", "_child_diff"):
+    for name in ("type", "name", "_keys", "source_name", "dest_name", "_source_attrs", "_dest_attrs", "_child_diff"):
         assert name in DiffElement.__slots__
     item = element(source={"os": "a"}, dest={"os": "b"})
     assert vars(item) == {}

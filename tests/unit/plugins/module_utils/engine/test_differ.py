@@ -124,3 +124,74 @@ def test_skip_unmatched_flags_leave_one_sided_objects_out() -> None:
     # r3, r4, eth1 (source only) and eth2 (target only); a skipped parent's children are not visited
     assert diff.summary()["skip"] == 4
 
+
+
+# -- packed elements: attribute values as tuples, dicts built on first access ------------------------------
+
+
+def by_name(diff: Diff) -> dict[str, Any]:
+    return {item.name: item for item in walk(diff)}
+
+
+def test_plain_models_give_packed_elements_answering_without_building_dicts() -> None:
+    source, target = pair()
+    elements = by_name(target.diff_from(source))
+    unchanged, updated = elements["r2"], elements["r1"]
+    assert unchanged._source_values is unchanged._dest_values == ("eos",)  # equal sides share one tuple
+    assert updated.action == "update" and unchanged.action is None
+    assert unchanged.has_diffs(include_children=False) is False
+    assert elements["r3"].action == "create" and elements["r4"].action == "delete"
+    assert all(item._source_attrs is None and item._dest_attrs is None for item in elements.values())
+    assert all(item._keys is None for item in elements.values())  # keys are read when asked for
+
+
+def test_packed_elements_read_like_dicts_and_keep_changes() -> None:
+    source, target = pair()
+    elements = by_name(target.diff_from(source))
+    updated, created = elements["r1"], elements["r3"]
+    assert updated.keys == {"name": "r1"} and elements["eth1"].keys == {"device_name": "r1", "name": "eth1"}
+    assert (updated.source_attrs, updated.dest_attrs) == ({"os": "ios-17"}, {"os": "ios-15"})
+    assert (created.source_attrs, created.dest_attrs) == ({"os": "junos"}, None)
+    updated.source_attrs["os"] = "ios-15"  # a change to the built dict sticks, as on a plain element
+    assert updated.source_attrs == {"os": "ios-15"} and updated.action is None
+    created.keys = {"name": "other"}
+    assert created.keys == {"name": "other"}
+
+
+class CustomAttrs(DiffSyncModel):
+    _modelname = "thing"
+    _identifiers = ("name",)
+    _attributes = ("value",)
+    name: str
+    value: int = 0
+
+    def get_attrs(self) -> dict[str, Any]:
+        return {"value": self.value * 10}
+
+
+class Plain(DiffSyncModel):
+    _modelname = "thing"
+    _identifiers = ("name",)
+    _attributes = ("value", "extra")
+    name: str
+    value: int = 0
+    extra: str = ""
+
+
+def test_overridden_get_attrs_or_other_attribute_names_use_dicts() -> None:
+    class Custom(Adapter):
+        thing = CustomAttrs
+        top_level = ["thing"]  # noqa: RUF012
+
+    class Other(Adapter):
+        thing = Plain
+        top_level = ["thing"]  # noqa: RUF012
+
+    assert CustomAttrs._attrs_packer is None and Plain._attrs_packer is not None
+    custom, other = Custom(), Other()
+    custom.add(CustomAttrs(name="a", value=1))
+    other.add(Plain(name="a", value=10, extra="x"))
+    element = next(other.diff_from(custom).get_children())
+    assert element._source_values is None and element._source_attrs == {"value": 10}
+    assert element.dest_attrs == {"value": 10, "extra": "x"}
+    assert element.action is None  # compares the names both sides have, as diffsync does
