@@ -96,7 +96,7 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
     def validate_objects_for_diff(object_pairs: Iterable[Pair]) -> None:
         """TypeError/ValueError when a matched pair differs in type, shortname or identifiers."""
         for src_obj, dst_obj in object_pairs:
-            if src_obj is None or dst_obj is None:
+            if src_obj is None or dst_obj is None or _plainly_same(src_obj, dst_obj):
                 continue
             if src_obj.get_type() != dst_obj.get_type():
                 raise TypeError(f"Type mismatch: {src_obj.get_type()} vs {dst_obj.get_type()}")
@@ -183,6 +183,18 @@ _SKIP_SRC_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_SRC.value | _IGNORE
 _SKIP_DST_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_DST.value | _IGNORE
 
 _NO_FLAGS = DiffSyncModelFlags.NONE
+
+
+def _plainly_same(src_obj: DiffSyncModel, dst_obj: DiffSyncModel) -> bool:
+    """True when a pair of one plain class has equal identifiers and shortnames (False: check the long way)."""
+    cls = type(src_obj)
+    packer = cls._ids_packer
+    return (
+        packer is not None
+        and cls is type(dst_obj)
+        and packer.values(src_obj.__dict__) == packer.values(dst_obj.__dict__)
+        and (not cls._shortname or src_obj.get_shortname() == dst_obj.get_shortname())
+    )
 
 
 def _common_packer(src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None) -> AttrsPacker | None:

@@ -47,6 +47,7 @@ class DiffSyncModel(BaseModel):
     _fast_uid: ClassVar[bool] = False
     _shared_fields_sets: ClassVar[builtins.dict[frozenset[str], SharedFieldsSet]] = {}
     _attrs_packer: ClassVar[AttrsPacker | None] = None
+    _ids_packer: ClassVar[AttrsPacker | None] = None
 
     model_flags: DiffSyncModelFlags = DiffSyncModelFlags.NONE
     adapter: Adapter | None = None  # resolved by model_rebuild() in adapter.py
@@ -64,6 +65,7 @@ class DiffSyncModel(BaseModel):
         cls._children_fields = frozenset(cls._children.values())
         cls._shared_fields_sets = {}
         cls._attrs_packer = AttrsPacker.of(cls._attrs_plan) if cls.get_attrs is DiffSyncModel.get_attrs else None
+        cls._ids_packer = AttrsPacker.of(cls._ids_plan) if cls.get_identifiers is DiffSyncModel.get_identifiers else None
         cls._fast_uid = (
             cls.create_unique_id.__func__ is DiffSyncModel.create_unique_id.__func__  # type: ignore[attr-defined]
             and cls.get_identifiers is DiffSyncModel.get_identifiers

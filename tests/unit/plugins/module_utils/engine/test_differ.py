@@ -195,3 +195,22 @@ def test_overridden_get_attrs_or_other_attribute_names_use_dicts() -> None:
     assert element._source_values is None and element._source_attrs == {"value": 10}
     assert element.dest_attrs == {"value": 10, "extra": "x"}
     assert element.action is None  # compares the names both sides have, as diffsync does
+
+
+class Pair2(DiffSyncModel):
+    _modelname = "pair2"
+    _identifiers = ("first", "second")
+    first: str
+    second: str
+
+
+def test_pairs_matched_by_unique_id_with_other_identifiers_are_refused() -> None:
+    class Side(Adapter):
+        pair2 = Pair2
+        top_level = ["pair2"]  # noqa: RUF012
+
+    source, target = Side(), Side()
+    source.add(Pair2(first="a__b", second="c"))
+    target.add(Pair2(first="a", second="b__c"))  # same unique id "a__b__c"
+    with pytest.raises(ValueError, match="Keys mismatch"):
+        target.diff_from(source)
