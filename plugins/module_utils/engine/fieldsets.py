@@ -27,13 +27,21 @@ class SharedFieldsSet(set):  # type: ignore[type-arg]
 def share_fields_set(obj: Any, *, plus_adapter: bool = False) -> None:
     """Replace ``obj``'s fields-set by the shared one with the same names (plus ``adapter`` if asked)."""
     names = obj.__pydantic_fields_set__
-    if type(names) is SharedFieldsSet and (not plus_adapter or "adapter" in names):
+    pool = type(obj)._shared_fields_sets  # one dict per model class, set when the class is defined
+    last = pool.get(None)  # the set shared most recently: nearly always the one wanted
+    if (
+        last is not None
+        and names <= last
+        and len(last) == len(names) + (plus_adapter and "adapter" not in names)
+        and (not plus_adapter or "adapter" in last)
+    ):
+        object.__setattr__(obj, "__pydantic_fields_set__", last)
         return
     key = frozenset(names) | _ADAPTER if plus_adapter else frozenset(names)
-    pool = type(obj)._shared_fields_sets  # one dict per model class, set when the class is defined
     shared = pool.get(key)
     if shared is None:
         shared = pool[key] = SharedFieldsSet(key)
+    pool[None] = shared
     object.__setattr__(obj, "__pydantic_fields_set__", shared)
 
 

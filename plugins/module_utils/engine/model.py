@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._deps import BaseModel, ConfigDict
 from .enum import DiffSyncModelFlags, DiffSyncStatus
 from .exceptions import ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType
-from .model_checks import AttrsPacker, FieldPlan, check_declarations, uses_custom_serializers
+from .model_checks import AttrsPacker, FieldPlan, check_declarations, join_builder, uses_custom_serializers
 from .fieldsets import SharedFieldsSet, private_fields_set, share_fields_set
 from .model_children import ChildIndex
 from .model_status import read_status, write_status
@@ -45,7 +46,9 @@ class DiffSyncModel(BaseModel):
     _attrs_plan: ClassVar[FieldPlan | None] = None
     _children_fields: ClassVar[frozenset[str]] = frozenset()
     _fast_uid: ClassVar[bool] = False
-    _shared_fields_sets: ClassVar[builtins.dict[frozenset[str], SharedFieldsSet]] = {}
+    _uid_of: ClassVar[Callable[[builtins.dict[str, Any]], str] | None] = None
+    _shortname_of: ClassVar[Callable[[builtins.dict[str, Any]], str] | None] = None
+    _shared_fields_sets: ClassVar[builtins.dict[frozenset[str] | None, SharedFieldsSet]] = {}
     _attrs_packer: ClassVar[AttrsPacker | None] = None
     _ids_packer: ClassVar[AttrsPacker | None] = None
 
@@ -70,6 +73,13 @@ class DiffSyncModel(BaseModel):
             cls.create_unique_id.__func__ is DiffSyncModel.create_unique_id.__func__  # type: ignore[attr-defined]
             and cls.get_identifiers is DiffSyncModel.get_identifiers
             and FieldPlan.of(cls, tuple(cls._identifiers)).typed
+        )
+        # unique ids and shortnames read straight from __dict__ (same strings as the generic code below)
+        # (staticmethod: a function stored on the class must not bind to the instance)
+        cls._uid_of = staticmethod(join_builder(cls._identifiers)) if cls._fast_uid and cls._identifiers else None  # type: ignore[assignment]
+        cls._shortname_of = (
+            staticmethod(join_builder(cls._shortname))  # type: ignore[assignment]
+            if cls._shortname and FieldPlan.of(cls, tuple(cls._shortname)).typed else None
         )
 
     def model_post_init(self, context: Any, /) -> None:
@@ -235,11 +245,8 @@ class DiffSyncModel(BaseModel):
         except AttributeError:  # a copy, or a subclass whose model_post_init skips super()
             uid = None
         if uid is None:
-            if self._fast_uid:  # same result as create_unique_id(**get_identifiers()) for str/int/... fields
-                values = self.__dict__
-                uid = "__".join([str(values[key]) for key in self._identifiers])
-            else:
-                uid = self.create_unique_id(**self.get_identifiers())
+            uid_of = self._uid_of  # same result as create_unique_id(**get_identifiers()) for str/int/... fields
+            uid = uid_of(self.__dict__) if uid_of is not None else self.create_unique_id(**self.get_identifiers())
             _UID_SLOT.__set__(self, uid)
         return uid  # type: ignore[no-any-return]
 
@@ -252,7 +259,11 @@ class DiffSyncModel(BaseModel):
         except AttributeError:
             shortname = None
         if shortname is None:
-            shortname = "__".join([str(getattr(self, key)) for key in self._shortname])
+            shortname_of = self._shortname_of
+            shortname = (
+                shortname_of(self.__dict__) if shortname_of is not None
+                else "__".join([str(getattr(self, key)) for key in self._shortname])
+            )
             _SHORTNAME_SLOT.__set__(self, shortname)
         return shortname  # type: ignore[no-any-return]
 

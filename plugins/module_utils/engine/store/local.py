@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectNotFound
+from ..model import bind_adapter
 from . import BaseStore, ModelSpec
 
 if TYPE_CHECKING:
@@ -43,7 +44,12 @@ class LocalStore(BaseStore):
     def add(self, *, obj: DiffSyncModel) -> None:
         objects = self._data[obj.get_type()]
         uid = obj.get_unique_id()
-        if self._admit(objects.get(uid), obj):
+        existing = objects.get(uid)
+        if existing is None:  # the common case, without _admit's call
+            if obj.__dict__["adapter"] is None and self.adapter is not None:
+                bind_adapter(obj, self.adapter)
+            objects[uid] = obj
+        elif self._admit(existing, obj):
             objects[uid] = obj
 
     def update(self, *, obj: DiffSyncModel) -> None:
