@@ -53,6 +53,16 @@ class Diff:
 
     def get_children(self) -> Iterator[DiffElement]:
         """Every top element, group by group, each group in the order its ``order_children_*`` hook gives."""
+        groups = self.children
+        if len(groups) == 1:  # the usual child diff: one group, iterated without a generator of our own
+            ((group, elements),) = groups.items()
+            order = self._order_method(group)
+            if getattr(order, "__func__", None) is _DEFAULT_ORDER:
+                return iter(elements.values())
+            return iter(order(elements))
+        return self._each_group()
+
+    def _each_group(self) -> Iterator[DiffElement]:
         for group, elements in self.children.items():
             yield from self._order_method(group)(elements)
 
@@ -102,6 +112,9 @@ class Diff:
             if child.has_diffs(include_children=True):
                 result.setdefault(child.type, {})[child.name] = child.dict()
         return result
+
+
+_DEFAULT_ORDER = Diff.order_children_default.__func__  # type: ignore[attr-defined]
 
 
 @total_ordering
@@ -191,6 +204,14 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         self._attr_names, self._source_values, self._dest_values = names, source, dest
         self._source_attrs = self._dest_attrs = None
         self._keys, self._keys_from = None, keys_from
+
+    def is_packed_unchanged(self) -> bool:
+        """True for a differ-built element whose own attributes are equal on both sides (children not looked at)."""
+        return (
+            self._attr_names is not None and self._source_attrs is None and self._dest_attrs is None
+            and self._source_values is not None
+            and (self._source_values is self._dest_values or self._source_values == self._dest_values)
+        )
 
     def _packed_state(self) -> int:
         """For an element whose dicts were never built: 0 nothing to do, 1 update, 2 create/delete; else -1."""
@@ -289,7 +310,8 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
     def get_children(self) -> Iterator[DiffElement]:
         """The child elements, in the child diff's order."""
         if self._child_diff is not None:
-            yield from self._child_diff.get_children()
+            return self._child_diff.get_children()
+        return iter(())
 
     def has_diffs(self, include_children: bool = True) -> bool:
         """True when this element (or, with ``include_children``, a descendant) calls for a change."""

@@ -277,23 +277,17 @@ class DiffSyncModel(BaseModel):
         """
         fieldname = self._children.get(child.get_type()) or self._child_field(child, "store")
         values = self.__dict__[fieldname]
-        index = self._child_index(fieldname, values)
-        uid = child.get_unique_id()
-        if index.holds(values, uid):
-            raise ObjectAlreadyExists(f"Already storing a {child.get_type()} with unique_id {uid}", child)
-        if child._shortname:
-            shortname = child.get_shortname()
-            index.check_shortname(values, self, child, uid, shortname)
-            index.append(values, uid, child, shortname)
-        else:
-            index.append(values, uid, child, None)
+        self._child_index(fieldname, values).add(values, self, child)
         adapter = self.__dict__["adapter"]
         if adapter is not None:
             adapter.store.object_changed(self)
 
     def _child_index(self, fieldname: StrType, values: list[StrType]) -> ChildIndex:
         """The up-to-date index of this object's ``fieldname`` list (built on first use or after outside edits)."""
-        indexes = _read_slot(CHILD_INDEXES_SLOT, self)
+        try:
+            indexes = CHILD_INDEXES_SLOT.__get__(self)
+        except AttributeError:  # a copy, or a subclass whose model_post_init skips super()
+            indexes = None
         if indexes is None:
             indexes = {}
             CHILD_INDEXES_SLOT.__set__(self, indexes)

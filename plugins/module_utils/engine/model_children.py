@@ -30,17 +30,32 @@ class ChildIndex:
         """Whether ``uid`` is in ``values`` (a scan of at most SCAN_LIMIT items, else a set lookup)."""
         return uid in (values if self.uids is None else self.uids)
 
-    def append(self, values: list[str], uid: str, child: Any, shortname: str | None) -> None:
-        """Append ``uid`` to ``values`` and record it (with its shortname, when the model declares one)."""
+    def add(self, values: list[str], parent: Any, child: Any) -> None:
+        """Append ``child``'s unique id to ``values`` (``parent``'s children list) and record it.
+
+        Raises ObjectAlreadyExists when the unique id, or (for models with ``_shortname``) the
+        shortname of another sibling, is already there.
+        """
+        uid = child.get_unique_id()
+        uids = self.uids
+        if uid in (values if uids is None else uids):
+            raise ObjectAlreadyExists(f"Already storing a {child.get_type()} with unique_id {uid}", child)
+        if child._shortname:
+            shortname = child.get_shortname()
+            names = self.shortnames
+            if names is None:
+                names = self.shortnames = self._sibling_shortnames(values, parent, child)
+            sibling = names.get(shortname)
+            if sibling is not None and sibling is not child and sibling.get_unique_id() != uid:
+                self._collision(parent, child, uid, shortname, sibling)
+            names[shortname] = child
         values.append(uid)
         self.length += 1
         self.last = uid
-        if self.uids is not None:
-            self.uids.add(uid)
+        if uids is not None:
+            uids.add(uid)
         elif self.length > SCAN_LIMIT:
             self.uids = set(values)
-        if self.shortnames is not None and shortname is not None:
-            self.shortnames[shortname] = child
 
     def remove(self, values: list[str], uid: str, child: Any) -> None:
         """Remove ``uid`` from ``values`` and forget it (list removal scans, as in diffsync)."""
@@ -54,20 +69,15 @@ class ChildIndex:
             if self.shortnames.get(shortname) is child:
                 del self.shortnames[shortname]
 
-    def check_shortname(  # pylint: disable=too-many-arguments
-        self, values: list[str], parent: Any, child: Any, uid: str, shortname: str
-    ) -> None:
-        """Raise ObjectAlreadyExists, naming both children, when a sibling in ``values`` already has ``shortname``."""
-        if self.shortnames is None:
-            self.shortnames = self._sibling_shortnames(values, parent, child)
-        sibling = self.shortnames.get(shortname)
-        if sibling is not None and sibling is not child and sibling.get_unique_id() != uid:
-            raise ObjectAlreadyExists(
-                f"Shortname collision under {parent.get_type()} {parent.get_unique_id()!r}: {child.get_type()} "
-                f"{uid!r} and {sibling.get_unique_id()!r} both have shortname {shortname!r}; shortnames must be "
-                f"unique among the children of one parent",
-                sibling,
-            )
+    @staticmethod
+    def _collision(parent: Any, child: Any, uid: str, shortname: str, sibling: Any) -> None:
+        """Raise ObjectAlreadyExists naming both children that claim ``shortname``."""
+        raise ObjectAlreadyExists(
+            f"Shortname collision under {parent.get_type()} {parent.get_unique_id()!r}: {child.get_type()} "
+            f"{uid!r} and {sibling.get_unique_id()!r} both have shortname {shortname!r}; shortnames must be "
+            f"unique among the children of one parent",
+            sibling,
+        )
 
     @staticmethod
     def _sibling_shortnames(values: list[str], parent: Any, child: Any) -> dict[str, Any]:

@@ -16,7 +16,16 @@ from .enum import DiffSyncStatus
 STATUS, MESSAGE = "_status", "_status_message"
 _OWN_KEYS = frozenset((STATUS, MESSAGE))
 _SHARED_LIMIT = 256  # distinct (status, message) pairs shared; error texts beyond that get their own dict
-_shared: dict[tuple[Any, str], dict[str, Any]] = {}
+
+
+class SharedStatus(dict):  # type: ignore[type-arg]
+    """A status dict shared by every object with that status and message; never changed."""
+
+    __slots__ = ()
+
+
+# keyed by (id of the DiffSyncStatus member, message): hashing an Enum member runs Python code
+_shared: dict[tuple[int, str], SharedStatus] = {}
 
 
 def read_status(obj: Any) -> tuple[DiffSyncStatus, str]:
@@ -30,14 +39,33 @@ def read_status(obj: Any) -> tuple[DiffSyncStatus, str]:
 def write_status(obj: Any, status: DiffSyncStatus, message: str) -> None:
     """Record ``status`` and ``message`` on ``obj``."""
     private = obj.__pydantic_private__
-    if private and not _OWN_KEYS.issuperset(private):  # the model has private attributes of its own
-        private[STATUS] = status
+    if private is not None and type(private) is not SharedStatus and not _OWN_KEYS.issuperset(private):
+        private[STATUS] = status  # the model has private attributes of its own: edit its dict
         private[MESSAGE] = message
-        return
-    key = (status, message)
+    elif type(status) is DiffSyncStatus:
+        object.__setattr__(obj, "__pydantic_private__", shared_status(status, message))
+    else:  # not a DiffSyncStatus member: never shared
+        object.__setattr__(obj, "__pydantic_private__", {STATUS: status, MESSAGE: message})
+
+
+def shared_status(status: DiffSyncStatus, message: str) -> dict[str, Any]:
+    """The shared, read-only status dict for ``status`` (a DiffSyncStatus member) and ``message``."""
+    key = (id(status), message)
     state = _shared.get(key)
     if state is None:
-        state = {STATUS: status, MESSAGE: message}
+        state = SharedStatus({STATUS: status, MESSAGE: message})
         if len(_shared) < _SHARED_LIMIT:
             _shared[key] = state
-    object.__setattr__(obj, "__pydantic_private__", state)
+    return state
+
+
+_UNKNOWN_STATE = shared_status(DiffSyncStatus.UNKNOWN, "")
+
+
+def mark_unknown(obj: Any) -> None:
+    """``write_status(obj, DiffSyncStatus.UNKNOWN, "")``, what a sync does to every object it visits, in one step."""
+    private = obj.__pydantic_private__
+    if private is None or type(private) is SharedStatus:
+        object.__setattr__(obj, "__pydantic_private__", _UNKNOWN_STATE)
+    else:
+        write_status(obj, DiffSyncStatus.UNKNOWN, "")
