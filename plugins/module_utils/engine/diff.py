@@ -148,7 +148,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
             raise ValueError(f"name must be a string (not {type(name)})")
         self.type = obj_type
         self.name = name
-        self._keys = keys
+        self._keys: builtins.dict | None = keys
         self._keys_from: Any = None
         self.source_name = source_name
         self.dest_name = dest_name
@@ -167,7 +167,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         if self._keys is None and self._keys_from is not None:
             self._keys = self._keys_from.get_identifiers()
             self._keys_from = None
-        return self._keys
+        return self._keys  # type: ignore[return-value]
 
     @keys.setter
     def keys(self, value: builtins.dict) -> None:
@@ -177,7 +177,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
     def source_attrs(self) -> builtins.dict | None:
         """The object's attributes in the source, or None when it is absent there."""
         if self._source_attrs is None and self._source_values is not None:
-            self._source_attrs = dict(zip(self._attr_names, self._source_values))  # type: ignore[arg-type]
+            self._source_attrs = dict(zip(self._attr_names, self._source_values, strict=True))  # type: ignore[arg-type]
             self._source_values = None
         return self._source_attrs
 
@@ -189,7 +189,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
     def dest_attrs(self) -> builtins.dict | None:
         """The object's attributes in the destination, or None when it is absent there."""
         if self._dest_attrs is None and self._dest_values is not None:
-            self._dest_attrs = dict(zip(self._attr_names, self._dest_values))  # type: ignore[arg-type]
+            self._dest_attrs = dict(zip(self._attr_names, self._dest_values, strict=True))  # type: ignore[arg-type]
             self._dest_values = None
         return self._dest_attrs
 

@@ -12,8 +12,8 @@ from .utils import intersection, symmetric_difference
 
 if TYPE_CHECKING:
     from .adapter import Adapter
-    from .model_checks import AttrsPacker
     from .model import DiffSyncModel
+    from .model_checks import AttrsPacker
 
 Pair = tuple[Optional["DiffSyncModel"], Optional["DiffSyncModel"]]
 _log = get_logger("diff")

@@ -18,7 +18,7 @@ from typing import Any
 _ADAPTER = frozenset(("adapter",))
 
 
-class SharedFieldsSet(set):  # type: ignore[type-arg]
+class SharedFieldsSet(set[str]):
     """A fields-set held by several objects of one class; treated as read-only."""
 
     __slots__ = ()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._deps import BaseModel, ConfigDict
 from .enum import DiffSyncModelFlags, DiffSyncStatus
-from .exceptions import ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType
-from .model_checks import AttrsPacker, FieldPlan, check_declarations, join_builder, uses_custom_serializers
+from .exceptions import ObjectNotFound, ObjectStoreWrongType
 from .fieldsets import SharedFieldsSet, private_fields_set, share_fields_set
+from .model_checks import AttrsPacker, FieldPlan, check_declarations, join_builder, uses_custom_serializers
 from .model_children import ChildIndex
 from .model_status import read_status, write_status
 
@@ -46,8 +45,9 @@ class DiffSyncModel(BaseModel):
     _attrs_plan: ClassVar[FieldPlan | None] = None
     _children_fields: ClassVar[frozenset[str]] = frozenset()
     _fast_uid: ClassVar[bool] = False
-    _uid_of: ClassVar[Callable[[builtins.dict[str, Any]], str] | None] = None
-    _shortname_of: ClassVar[Callable[[builtins.dict[str, Any]], str] | None] = None
+    # staticmethod(function of __dict__ -> str) or None; see join_builder
+    _uid_of: ClassVar[Any] = None
+    _shortname_of: ClassVar[Any] = None
     _shared_fields_sets: ClassVar[builtins.dict[frozenset[str] | None, SharedFieldsSet]] = {}
     _attrs_packer: ClassVar[AttrsPacker | None] = None
     _ids_packer: ClassVar[AttrsPacker | None] = None
@@ -68,7 +68,8 @@ class DiffSyncModel(BaseModel):
         cls._children_fields = frozenset(cls._children.values())
         cls._shared_fields_sets = {}
         cls._attrs_packer = AttrsPacker.of(cls._attrs_plan) if cls.get_attrs is DiffSyncModel.get_attrs else None
-        cls._ids_packer = AttrsPacker.of(cls._ids_plan) if cls.get_identifiers is DiffSyncModel.get_identifiers else None
+        plain_ids = cls.get_identifiers is DiffSyncModel.get_identifiers
+        cls._ids_packer = AttrsPacker.of(cls._ids_plan) if plain_ids else None
         cls._fast_uid = (
             cls.create_unique_id.__func__ is DiffSyncModel.create_unique_id.__func__  # type: ignore[attr-defined]
             and cls.get_identifiers is DiffSyncModel.get_identifiers
@@ -76,9 +77,9 @@ class DiffSyncModel(BaseModel):
         )
         # unique ids and shortnames read straight from __dict__ (same strings as the generic code below)
         # (staticmethod: a function stored on the class must not bind to the instance)
-        cls._uid_of = staticmethod(join_builder(cls._identifiers)) if cls._fast_uid and cls._identifiers else None  # type: ignore[assignment]
+        cls._uid_of = staticmethod(join_builder(cls._identifiers)) if cls._fast_uid and cls._identifiers else None
         cls._shortname_of = (
-            staticmethod(join_builder(cls._shortname))  # type: ignore[assignment]
+            staticmethod(join_builder(cls._shortname))
             if cls._shortname and FieldPlan.of(cls, tuple(cls._shortname)).typed else None
         )
 

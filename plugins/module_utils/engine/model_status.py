@@ -18,7 +18,7 @@ _OWN_KEYS = frozenset((STATUS, MESSAGE))
 _SHARED_LIMIT = 256  # distinct (status, message) pairs shared; error texts beyond that get their own dict
 
 
-class SharedStatus(dict):  # type: ignore[type-arg]
+class SharedStatus(dict[str, Any]):
     """A status dict shared by every object with that status and message; never changed."""
 
     __slots__ = ()

@@ -11,10 +11,9 @@ from .diff import Diff, DiffElement
 from .enum import DiffSyncActions, DiffSyncFlags, DiffSyncModelFlags, DiffSyncStatus
 from .exceptions import ObjectCrudException, ObjectNotCreated, ObjectNotDeleted, ObjectNotUpdated
 from .logging import get_logger
+from .model import DiffSyncModel
 from .model_status import mark_unknown
 from .report import OperationResult, SyncReport
-
-from .model import DiffSyncModel
 
 if TYPE_CHECKING:
     from .adapter import Adapter

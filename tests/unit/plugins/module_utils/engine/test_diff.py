@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pytest
 
@@ -199,3 +200,21 @@ def test_order_hook_may_return_a_list_and_applies_to_its_group_only() -> None:
 def test_element_order_for_sorting_is_type_then_name() -> None:
     items = [DiffElement("site", "a", {}), DiffElement("device", "b", {}), DiffElement("device", "a", {})]
     assert [(item.type, item.name) for item in sorted(items)] == [("device", "a"), ("device", "b"), ("site", "a")]
+
+
+def test_single_group_child_diffs_honour_order_hooks_and_an_overridden_default() -> None:
+    class Reversed(Diff):
+        def order_children_interface(self, children: dict[str, DiffElement]) -> Any:
+            return reversed(list(children.values()))
+
+    class Sorted(Diff):
+        @classmethod
+        def order_children_default(cls, children: dict[str, DiffElement]) -> Any:
+            return iter(sorted(children.values(), key=lambda item: item.name))
+
+    for diff_class, expected in ((Diff, ["b", "a", "c"]), (Reversed, ["c", "a", "b"]), (Sorted, ["a", "b", "c"])):
+        parent = DiffElement("device", "r1", {"name": "r1"}, diff_class=diff_class)
+        for name in ("b", "a", "c"):
+            parent.add_child(DiffElement("interface", name, {"name": name}))
+        assert [item.name for item in parent.get_children()] == expected
+    assert list(DiffElement("device", "leaf", {"name": "leaf"}).get_children()) == []

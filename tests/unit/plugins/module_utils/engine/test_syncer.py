@@ -361,3 +361,45 @@ def test_log_unchanged_records_keeps_the_full_walk() -> None:
     CountingNetwork.lookups = 0
     target.sync_from(source, diff=diff, flags=DiffSyncFlags.LOG_UNCHANGED_RECORDS)
     assert CountingNetwork.lookups == len(diff)
+
+
+# -- the quick path for unchanged objects keeps what diffsync's walk does -------------------------------------
+
+
+def test_every_unchanged_destination_object_ends_with_status_unknown() -> None:
+    source, target = pair()
+    for obj in target.get_all("interface") + target.get_all("device"):
+        obj.set_status(DiffSyncStatus.SUCCESS, "before")
+    target.sync_from(source)
+    unchanged = [target.get("device", "r2"), target.get("interface", "r2__eth0"), target.get("interface", "r1__eth0")]
+    assert all(obj.get_status() == (DiffSyncStatus.UNKNOWN, "") for obj in unchanged)
+    assert target.get("device", "r1").get_status() == (DiffSyncStatus.SUCCESS, "Updated successfully")
+
+
+def test_models_overriding_set_status_are_called_for_unchanged_objects() -> None:
+    calls: list[tuple[str, Any]] = []
+
+    class LoudInterface(Network.interface):  # type: ignore[name-defined,misc]
+        def set_status(self, status: DiffSyncStatus, message: str = "") -> None:
+            calls.append((self.get_unique_id(), status))
+            super().set_status(status, message)
+
+    class LoudNetwork(Network):
+        interface = LoudInterface
+
+    source, target = pair(LoudNetwork)
+    target.sync_from(source)
+    assert ("r1__eth0", DiffSyncStatus.UNKNOWN) in calls  # an unchanged child of a changed device
+    assert ("r2__eth0", DiffSyncStatus.UNKNOWN) in calls  # a child of an unchanged device
+
+
+def test_progress_counts_every_element_with_or_without_a_callback() -> None:
+    seen: list[int] = []
+    for callback in (None, lambda stage, done, total: seen.append(done)):
+        source, target = pair()
+        diff = target.diff_from(source)
+        syncer = DiffSyncSyncer(diff=diff, src_diffsync=source, dst_diffsync=target, flags=DiffSyncFlags.NONE,
+                                callback=callback)
+        syncer.perform_sync()
+        assert syncer.elements_processed == len(diff)
+    assert seen[-1] == len(diff)
