@@ -9,11 +9,22 @@ from typing import Any
 
 from .enum import DiffSyncActions
 from .exceptions import ObjectAlreadyExists
-from .utils import OrderedDefaultDict
 
 StrType = str  # ``str`` is shadowed by the ``str()`` methods below
 _ORDER_NAMES: builtins.dict[StrType, StrType] = {}
 _SUMMARY_KEYS = (DiffSyncActions.CREATE, DiffSyncActions.UPDATE, DiffSyncActions.DELETE, "no-change")
+
+
+class Groups(builtins.dict[StrType, builtins.dict[StrType, "DiffElement"]]):
+    """``Diff.children``: elements by model name, then by element name, in insertion order; a missing
+    model name gets an empty group (diffsync uses an OrderedDict subclass; a dict is ordered and smaller)."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: StrType) -> builtins.dict[StrType, DiffElement]:
+        group: builtins.dict[StrType, DiffElement] = {}
+        self[key] = group
+        return group
 
 
 class Diff:
@@ -23,8 +34,10 @@ class Diff:
     ``get_children()`` (and so ``dict()`` and a sync) visits a group; ``str()`` keeps insertion order.
     """
 
+    __slots__ = ("children", "models_processed", "__dict__")  # a child diff per parent element: kept small
+
     def __init__(self) -> None:
-        self.children: OrderedDefaultDict[StrType, builtins.dict[StrType, DiffElement]] = OrderedDefaultDict(dict)
+        self.children: Groups = Groups()
         self.models_processed = 0
 
     def __len__(self) -> int:
@@ -71,9 +84,8 @@ class Diff:
         name = _ORDER_NAMES.get(group)
         if name is None:
             name = _ORDER_NAMES[group] = f"order_children_{group}"
-        if name in self.__dict__ or hasattr(type(self), name):
-            return getattr(self, name)  # type: ignore[no-any-return]
-        return self.order_children_default
+        method = getattr(self, name, None)  # (reading self.__dict__ would create one on every child diff)
+        return method if method is not None else self.order_children_default
 
     @classmethod
     def order_children_default(cls, children: builtins.dict[StrType, DiffElement]) -> Iterator[DiffElement]:
@@ -131,7 +143,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
 
     __slots__ = ("type", "name", "_keys", "source_name", "dest_name", "_source_attrs", "_dest_attrs",
                  "_attr_names", "_source_values", "_dest_values", "_child_diff", "_diff_class", "_dst_model",
-                 "_keys_from", "__dict__")
+                 "_keys_from")  # no __dict__: it would cost every element an allocation (subclasses get one)
 
     def __init__(  # pylint: disable=too-many-arguments,too-many-positional-arguments
         self,
@@ -302,6 +314,23 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         if source is not None:
             return {"+": dict(source)}
         return {}
+
+    def new_values(self) -> builtins.dict[StrType, Any]:
+        """``get_attrs_diffs().get("+", {})`` (what a create or update sets) without keeping attribute dicts."""
+        if self._packed_state() < 0:
+            return self.get_attrs_diffs().get("+", {})
+        names, source, dest = self._attr_names, self._source_values, self._dest_values
+        if source is None:
+            return {}
+        if dest is None:
+            return dict(zip(names, source, strict=True))  # type: ignore[arg-type]
+        return {name: new for name, new, old in zip(names, source, dest, strict=True) if new != old}  # type: ignore[arg-type]
+
+    def new_keys(self) -> builtins.dict[StrType, Any]:
+        """A fresh copy of ``keys`` (read from the object when the element holds none yet, without keeping it)."""
+        if self._keys is None and self._keys_from is not None:
+            return self._keys_from.get_identifiers()  # type: ignore[no-any-return]
+        return dict(self.keys)
 
     def add_child(self, element: DiffElement) -> None:
         """Attach a child element (names must be unique per type)."""

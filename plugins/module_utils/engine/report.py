@@ -8,7 +8,7 @@ from typing import Any
 _NOT_APPLIED = frozenset(("failure", "error"))
 
 
-@dataclass
+@dataclass(slots=True)
 class OperationResult:  # pylint: disable=too-many-instance-attributes
     """One attempted operation. ``status``: success; unknown (the model returned itself without setting a
     status: applied); failure (the model returned None: not applied); error (it raised: not applied)."""

@@ -192,7 +192,7 @@ class DiffSyncSyncer:
         """
         if action is None:
             return dst_model
-        attrs = element.get_attrs_diffs().get("+", {})
+        attrs = element.new_values()
         try:
             model = self._call_model(model_class, element, dst_model, action, attrs)
         except ObjectCrudException as exc:
@@ -229,10 +229,10 @@ class DiffSyncSyncer:
     def _record(
         self, element: DiffElement, action: str, status: DiffSyncStatus, message: str, error: Exception | None = None
     ) -> None:
-        uid = getattr(self.dst_diffsync, element.type).create_unique_id(**element.keys)
+        keys = element.new_keys()
+        uid = getattr(self.dst_diffsync, element.type).create_unique_id(**keys)
         self.report.record(OperationResult(
-            action=action, model=element.type, unique_id=uid, keys=dict(element.keys),
-            attrs=dict(element.get_attrs_diffs().get("+", {})),
+            action=action, model=element.type, unique_id=uid, keys=keys, attrs=element.new_values(),
             status=status.value, message=message, error=f"{type(error).__name__}: {error}" if error else None,
         ))
         level = _LOG_LEVELS.get(status, logging.ERROR)

@@ -34,7 +34,16 @@ def test_element_fields_live_in_slots() -> None:
     for name in ("type", "name", "_keys", "source_name", "dest_name", "_source_attrs", "_dest_attrs", "_child_diff"):
         assert name in DiffElement.__slots__
     item = element(source={"os": "a"}, dest={"os": "b"})
-    assert vars(item) == {}
+    assert not hasattr(item, "__dict__")
+    with pytest.raises(AttributeError):
+        item.note = "x"  # type: ignore[attr-defined]
+
+    class Annotated(DiffElement):
+        pass
+
+    annotated = Annotated("device", "r1", {"name": "r1"})
+    annotated.note = "x"  # a subclass may keep its own attributes
+    assert annotated.note == "x"
 
 
 def test_leaf_element_has_no_child_diff_until_asked() -> None:
