@@ -173,6 +173,23 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         self._diff_class = diff_class
         self._dst_model: Any = None  # the destination object the differ saw (lets a sync skip lookups)
 
+    @classmethod
+    def packed(  # pylint: disable=too-many-arguments
+        cls, obj_type: StrType, name: StrType, context: tuple[StrType, StrType, builtins.type[Diff]],
+        names: tuple[StrType, ...], values: tuple[tuple | None, tuple | None], keys_from: Any, dst_model: Any,
+    ) -> DiffElement:
+        """The element the differ builds: ``context`` is (source name, dest name, diff class), ``values`` the
+        attribute values of each side (None: absent) in ``names`` order, ``keys_from`` the object to read
+        ``keys`` from. No argument checks: the differ passes strings."""
+        element = cls.__new__(cls)
+        element.type, element.name = obj_type, name
+        element.source_name, element.dest_name, element._diff_class = context
+        element._attr_names = names
+        element._source_values, element._dest_values = values
+        element._source_attrs = element._dest_attrs = element._keys = element._child_diff = None
+        element._keys_from, element._dst_model = keys_from, dst_model
+        return element
+
     @property
     def keys(self) -> builtins.dict:
         """The identifiers of the object (read from it on first access when the differ built the element)."""

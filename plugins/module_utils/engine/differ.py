@@ -46,6 +46,7 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         self._skip_dst = bool(flags & DiffSyncFlags.SKIP_UNMATCHED_DST)
         self._src_name: str = src_diffsync.name
         self._dst_name: str = dst_diffsync.name
+        self._context = (self._src_name, self._dst_name, diff_class)
 
     def incr_models_processed(self, delta: int = 1) -> None:
         """Count processed models and report progress to the callback."""
@@ -122,24 +123,27 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         obj = src_obj if src_obj is not None else dst_obj
         if obj is None:
             raise RuntimeError("diff_object_pair() called with neither src_obj nor dst_obj??")
-        if self._skipped(src_obj, dst_obj):
+        plain = src_obj is not None and dst_obj is not None and src_obj.model_flags is dst_obj.model_flags is _NO_FLAGS
+        if not plain and self._skipped(src_obj, dst_obj):
             self.incr_models_processed()
             return None
-        element = DiffElement(
-            obj.get_type(), obj.get_shortname(), None, self._src_name, self._dst_name, self.diff_class,  # type: ignore[arg-type]
-        )
-        packer = _common_packer(src_obj, dst_obj)
+        packer = obj._attrs_packer if type(src_obj) is type(dst_obj) else _common_packer(src_obj, dst_obj)
         if packer is not None:
             source = packer.values(src_obj.__dict__) if src_obj is not None else None
             dest = packer.values(dst_obj.__dict__) if dst_obj is not None else None
             if source is not None and dest is not None and dest == source:
                 dest = source  # equal sides share one tuple
-            element.set_packed(packer.names, source, dest, keys_from=obj)
+            element = DiffElement.packed(
+                obj.get_type(), obj.get_shortname(), self._context, packer.names, (source, dest), obj, dst_obj
+            )
         else:
-            element.keys = obj.get_identifiers()
+            element = DiffElement(
+                obj.get_type(), obj.get_shortname(), obj.get_identifiers(), self._src_name, self._dst_name,
+                self.diff_class,
+            )
             element.source_attrs = src_obj.get_attrs() if src_obj is not None else None
             element.dest_attrs = dst_obj.get_attrs() if dst_obj is not None else None
-        element._dst_model = dst_obj
+            element._dst_model = dst_obj
         if self.callback is None:
             self.models_processed += (src_obj is not None) + (dst_obj is not None)
         else:
@@ -193,7 +197,7 @@ def _plainly_same(src_obj: DiffSyncModel, dst_obj: DiffSyncModel) -> bool:
         packer is not None
         and cls is type(dst_obj)
         and packer.values(src_obj.__dict__) == packer.values(dst_obj.__dict__)
-        and (not cls._shortname or src_obj.get_shortname() == dst_obj.get_shortname())
+        and (cls._shortname_from_ids or src_obj.get_shortname() == dst_obj.get_shortname())
     )
 
 

@@ -47,6 +47,7 @@ class DiffSyncModel(BaseModel):
     _fast_uid: ClassVar[bool] = False
     # staticmethod(function of __dict__ -> str) or None; see join_builder
     _uid_of: ClassVar[Any] = None
+    _shortname_from_ids: ClassVar[bool] = False  # equal identifiers imply equal shortnames
     _shortname_of: ClassVar[Any] = None
     _shared_fields_sets: ClassVar[builtins.dict[frozenset[str] | None, SharedFieldsSet]] = {}
     _attrs_packer: ClassVar[AttrsPacker | None] = None
@@ -81,6 +82,9 @@ class DiffSyncModel(BaseModel):
         cls._shortname_of = (
             staticmethod(join_builder(cls._shortname))
             if cls._shortname and FieldPlan.of(cls, tuple(cls._shortname)).typed else None
+        )
+        cls._shortname_from_ids = cls.get_shortname is DiffSyncModel.get_shortname and (
+            not cls._shortname or (cls._shortname_of is not None and set(cls._shortname) <= set(cls._identifiers))
         )
 
     def model_post_init(self, context: Any, /) -> None:
