@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import starmap
 from typing import TYPE_CHECKING, Optional
 
 from .diff import Diff, DiffElement
@@ -86,18 +87,20 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         pairs.extend((None, obj) for uid, obj in by_uid_dst.items() if uid not in by_uid_src)
         self.incr_models_processed(max(len(src) - len(pairs), 0) + max(len(dst) - len(pairs), 0))
         self.validate_objects_for_diff(pairs)
-        elements = []
-        for src_obj, dst_obj in pairs:
-            element = self.diff_object_pair(src_obj, dst_obj)
-            if element is not None:
-                elements.append(element)
-        return elements
+        return [element for element in starmap(self.diff_object_pair, pairs) if element is not None]
 
     @staticmethod
     def validate_objects_for_diff(object_pairs: Iterable[Pair]) -> None:
         """TypeError/ValueError when a matched pair differs in type, shortname or identifiers."""
         for src_obj, dst_obj in object_pairs:
-            if src_obj is None or dst_obj is None or _plainly_same(src_obj, dst_obj):
+            if src_obj is None or dst_obj is None:
+                continue
+            cls = type(src_obj)
+            packer = cls._ids_packer  # the usual pair: one plain class, equal identifier values
+            if packer is not None and cls is type(dst_obj) and cls._shortname_from_ids:
+                if packer.values(src_obj.__dict__) == packer.values(dst_obj.__dict__):
+                    continue
+            elif _plainly_same(src_obj, dst_obj):
                 continue
             if src_obj.get_type() != dst_obj.get_type():
                 raise TypeError(f"Type mismatch: {src_obj.get_type()} vs {dst_obj.get_type()}")
@@ -157,13 +160,26 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
     ) -> DiffElement:
         """Diff the children of a pair, attaching their elements to ``diff_element``."""
         for child_type, src_field, dst_field in self._child_fields(src_obj, dst_obj):
-            src_children = self.src_diffsync.get_by_uids(getattr(src_obj, src_field), child_type) if src_field else []
-            dst_children = self.dst_diffsync.get_by_uids(getattr(dst_obj, dst_field), child_type) if dst_field else []
+            src_children = self._children_by_uid(self.src_diffsync, src_obj, src_field, child_type)
+            dst_children = self._children_by_uid(self.dst_diffsync, dst_obj, dst_field, child_type)
             if not src_children and not dst_children:
                 continue
-            for child_element in self.diff_object_list(src=src_children, dst=dst_children):
-                diff_element.add_child(child_element)
+            elements = self.diff_object_list(src=src_children, dst=dst_children)  # type: ignore[arg-type]
+            if elements:
+                add = diff_element.child_diff.add
+                for child_element in elements:
+                    add(child_element)
         return diff_element
+
+    @staticmethod
+    def _children_by_uid(
+        adapter: Adapter, obj: DiffSyncModel | None, field: str | None, child_type: str
+    ) -> dict[str, DiffSyncModel]:
+        """``{unique id: child}`` for the ids listed in ``obj``'s children ``field`` (the ids are the keys)."""
+        if obj is None or field is None:
+            return {}
+        uids = getattr(obj, field)
+        return dict(zip(uids, adapter.get_by_uids(uids, child_type), strict=True))
 
     def _child_fields(
         self, src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None

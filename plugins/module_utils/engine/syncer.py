@@ -79,6 +79,13 @@ class DiffSyncSyncer:
             raise
 
     def _sync_element(self, element: DiffElement, parent_model: DiffSyncModel | None) -> bool:
+        known = element._dst_model
+        if known is not None and not self._log_unchanged and element.is_packed_unchanged():
+            # nothing to do for the element itself: what diffsync's walk does (status UNKNOWN, progress,
+            # then the children), without looking up the object the differ already found
+            self._mark(known)
+            self.incr_elements_processed()
+            return element._child_diff is not None and self._sync_children(element, known)
         if self._can_skip(element):
             self._mark_unchanged(element)
             return False
@@ -107,7 +114,7 @@ class DiffSyncSyncer:
             self._record(element, action, DiffSyncStatus.ERROR, f"the target store refused the result: {exc}", exc)
             raise
         status, message = result.get_status()
-        self._record(element, action, status, message)
+        self._record(element, action, status, message, model=result)
         if action == _DELETE and skip_children:
             return changed
         self.incr_elements_processed()
@@ -119,6 +126,14 @@ class DiffSyncSyncer:
         """True for a subtree with nothing to change whose destination objects the differ recorded."""
         return not self._log_unchanged and element._dst_model is not None and not element.has_diffs()
 
+    @staticmethod
+    def _mark(model: DiffSyncModel) -> None:
+        """Status UNKNOWN, as a sync leaves every destination object it visits."""
+        if type(model).set_status is _BASE_SET_STATUS:
+            mark_unknown(model)
+        else:  # a model that overrides set_status gets the call
+            model.set_status(_UNKNOWN)
+
     def _mark_unchanged(self, element: DiffElement) -> None:
         """What syncing an unchanged subtree does, without the lookups: statuses UNKNOWN, progress counted."""
         pending = [element]
@@ -128,10 +143,7 @@ class DiffSyncSyncer:
             model = current._dst_model
             if model is None:  # not recorded by the differ: nothing known to mark
                 continue
-            if type(model).set_status is _BASE_SET_STATUS:
-                mark_unknown(model)
-            else:  # a model that overrides set_status gets the call
-                model.set_status(_UNKNOWN)
+            self._mark(model)
             marked += 1
             if self.callback is not None:
                 self.incr_elements_processed()
@@ -227,10 +239,14 @@ class DiffSyncSyncer:
         raise ObjectCrudException(f'Unknown action "{action}"!')
 
     def _record(
-        self, element: DiffElement, action: str, status: DiffSyncStatus, message: str, error: Exception | None = None
+        self, element: DiffElement, action: str, status: DiffSyncStatus, message: str, error: Exception | None = None,
+        model: DiffSyncModel | None = None,
     ) -> None:
         keys = element.new_keys()
-        uid = getattr(self.dst_diffsync, element.type).create_unique_id(**keys)
+        if model is not None:  # the stored result: its unique id is known
+            uid = model.get_unique_id()
+        else:
+            uid = getattr(self.dst_diffsync, element.type).create_unique_id(**keys)
         self.report.record(OperationResult(
             action=action, model=element.type, unique_id=uid, keys=keys, attrs=element.new_values(),
             status=status.value, message=message, error=f"{type(error).__name__}: {error}" if error else None,

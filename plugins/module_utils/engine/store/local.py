@@ -37,7 +37,7 @@ class LocalStore(BaseStore):
         modelname = self._model_name(model)
         objects = self._data[modelname]  # type: ignore[index]
         try:
-            return [objects[uid] for uid in uids]
+            return list(map(objects.__getitem__, uids))
         except KeyError as exc:
             raise ObjectNotFound(f"{modelname} {exc.args[0]} not present in {self}") from None
 

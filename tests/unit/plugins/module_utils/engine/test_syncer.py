@@ -403,3 +403,23 @@ def test_progress_counts_every_element_with_or_without_a_callback() -> None:
         syncer.perform_sync()
         assert syncer.elements_processed == len(diff)
     assert seen[-1] == len(diff)
+
+
+def test_an_unchanged_parent_with_a_changed_child_is_not_looked_up_again() -> None:
+    source, target = pair()
+    source.get("interface", "r2__eth0").description = "renamed uplink"
+    diff = target.diff_from(source)
+    looked_up: list[str] = []
+    original = target.get_or_none
+
+    def counting(obj: Any, identifier: Any) -> Any:
+        looked_up.append(identifier)
+        return original(obj, identifier)
+
+    target.get_or_none = counting  # type: ignore[method-assign]
+    target.sync_from(source, diff=diff)
+    assert "r2" not in looked_up and "r2__eth0" in looked_up  # only the element with something to do
+    assert target.get("device", "r2").get_status() == (DiffSyncStatus.UNKNOWN, "")
+    assert target.get("interface", "r2__eth0").get_status() == (DiffSyncStatus.SUCCESS, "Updated successfully")
+    assert target.get("interface", "r2__eth0").description == "renamed uplink"
+    assert not target.diff_from(source).has_diffs()
