@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectNotFound
 from ..model import bind_adapter
-from . import BaseStore, ModelSpec
+from . import BaseStore, ModelSpec, check_can_add
 
 if TYPE_CHECKING:
     from ..model import DiffSyncModel
@@ -43,14 +43,11 @@ class LocalStore(BaseStore):
 
     def add(self, *, obj: DiffSyncModel) -> None:
         objects = self._data[obj.get_type()]
-        uid = obj.get_unique_id()
-        existing = objects.get(uid)
-        if existing is None:  # the common case, without _admit's call
-            if obj.__dict__["adapter"] is None and self.adapter is not None:
-                bind_adapter(obj, self.adapter)
-            objects[uid] = obj
-        elif self._admit(existing, obj):
-            objects[uid] = obj
+        existing = objects.setdefault(obj.get_unique_id(), obj)  # one probe of a large dict, not two
+        if existing is not obj:
+            check_can_add(existing, obj, self)  # raises, naming both; nothing was stored
+        elif obj.__dict__["adapter"] is None and self.adapter is not None:
+            bind_adapter(obj, self.adapter)
 
     def update(self, *, obj: DiffSyncModel) -> None:
         self._data[obj.get_type()][obj.get_unique_id()] = obj
