@@ -9,6 +9,7 @@ from typing import Any
 
 from .enum import DiffSyncActions
 from .exceptions import ObjectAlreadyExists
+from .model import DiffSyncModel
 
 StrType = str  # ``str`` is shadowed by the ``str()`` methods below
 _ORDER_NAMES: builtins.dict[StrType, StrType] = {}
@@ -141,9 +142,11 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
     dicts were never asked for is compared on its tuples.
     """
 
-    __slots__ = ("type", "name", "_keys", "source_name", "dest_name", "_source_attrs", "_dest_attrs",
-                 "_attr_names", "_source_values", "_dest_values", "_child_diff", "_diff_class", "_dst_model",
-                 "_keys_from")  # no __dict__: it would cost every element an allocation (subclasses get one)
+    # No __dict__ (it would cost every element an allocation; subclasses get one). ``_context`` holds
+    # (source_name, dest_name, diff class), one tuple shared by the elements of one diff; ``_keys`` the
+    # keys dict, or the object to read them from.
+    __slots__ = ("type", "name", "_keys", "_context", "_source_attrs", "_dest_attrs",
+                 "_attr_names", "_source_values", "_dest_values", "_child_diff", "_dst_model")
 
     def __init__(  # pylint: disable=too-many-arguments,too-many-positional-arguments
         self,
@@ -160,17 +163,14 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
             raise ValueError(f"name must be a string (not {type(name)})")
         self.type = obj_type
         self.name = name
-        self._keys: builtins.dict | None = keys
-        self._keys_from: Any = None
-        self.source_name = source_name
-        self.dest_name = dest_name
+        self._keys: Any = keys
+        self._context: tuple[StrType, StrType, builtins.type[Diff]] = (source_name, dest_name, diff_class)
         self._source_attrs: builtins.dict | None = None
         self._dest_attrs: builtins.dict | None = None
         self._attr_names: tuple[StrType, ...] | None = None
         self._source_values: tuple | None = None
         self._dest_values: tuple | None = None
         self._child_diff: Diff | None = None
-        self._diff_class = diff_class
         self._dst_model: Any = None  # the destination object the differ saw (lets a sync skip lookups)
 
     @classmethod
@@ -183,24 +183,42 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         ``keys`` from. No argument checks: the differ passes strings."""
         element = cls.__new__(cls)
         element.type, element.name = obj_type, name
-        element.source_name, element.dest_name, element._diff_class = context
+        element._context = context
         element._attr_names = names
         element._source_values, element._dest_values = values
-        element._source_attrs = element._dest_attrs = element._keys = element._child_diff = None
-        element._keys_from, element._dst_model = keys_from, dst_model
+        element._source_attrs = element._dest_attrs = element._child_diff = None
+        element._keys, element._dst_model = keys_from, dst_model
         return element
+
+    @property
+    def source_name(self) -> StrType:
+        """Name of the source adapter (as given to the differ)."""
+        return self._context[0]
+
+    @source_name.setter
+    def source_name(self, value: StrType) -> None:
+        self._context = (value, self._context[1], self._context[2])
+
+    @property
+    def dest_name(self) -> StrType:
+        """Name of the destination adapter."""
+        return self._context[1]
+
+    @dest_name.setter
+    def dest_name(self, value: StrType) -> None:
+        self._context = (self._context[0], value, self._context[2])
 
     @property
     def keys(self) -> builtins.dict:
         """The identifiers of the object (read from it on first access when the differ built the element)."""
-        if self._keys is None and self._keys_from is not None:
-            self._keys = self._keys_from.get_identifiers()
-            self._keys_from = None
-        return self._keys  # type: ignore[return-value]
+        keys = self._keys
+        if isinstance(keys, DiffSyncModel):
+            keys = self._keys = keys.get_identifiers()
+        return keys  # type: ignore[no-any-return]
 
     @keys.setter
     def keys(self, value: builtins.dict) -> None:
-        self._keys, self._keys_from = value, None
+        self._keys = value
 
     @property
     def source_attrs(self) -> builtins.dict | None:
@@ -232,7 +250,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         """Attribute values of each side (None: absent) in the order of ``names``, and the object holding the keys."""
         self._attr_names, self._source_values, self._dest_values = names, source, dest
         self._source_attrs = self._dest_attrs = None
-        self._keys, self._keys_from = None, keys_from
+        self._keys = keys_from
 
     def is_packed_unchanged(self) -> bool:
         """True for a differ-built element whose own attributes are equal on both sides (children not looked at)."""
@@ -255,7 +273,7 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
     def child_diff(self) -> Diff:
         """The diff of this element's children (created on first use to keep leaf elements small)."""
         if self._child_diff is None:
-            self._child_diff = self._diff_class()
+            self._child_diff = self._context[2]()
         return self._child_diff
 
     @child_diff.setter
@@ -345,8 +363,8 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
 
     def new_keys(self) -> builtins.dict[StrType, Any]:
         """A fresh copy of ``keys`` (read from the object when the element holds none yet, without keeping it)."""
-        if self._keys is None and self._keys_from is not None:
-            return self._keys_from.get_identifiers()  # type: ignore[no-any-return]
+        if isinstance(self._keys, DiffSyncModel):
+            return self._keys.get_identifiers()
         return dict(self.keys)
 
     def add_child(self, element: DiffElement) -> None:

@@ -31,7 +31,7 @@ def element(name: str = "r1", source: dict | None = None, dest: dict | None = No
 
 
 def test_element_fields_live_in_slots() -> None:
-    for name in ("type", "name", "_keys", "source_name", "dest_name", "_source_attrs", "_dest_attrs", "_child_diff"):
+    for name in ("type", "name", "_keys", "_context", "_source_attrs", "_dest_attrs", "_child_diff"):
         assert name in DiffElement.__slots__
     item = element(source={"os": "a"}, dest={"os": "b"})
     assert not hasattr(item, "__dict__")
@@ -227,3 +227,12 @@ def test_single_group_child_diffs_honour_order_hooks_and_an_overridden_default()
             parent.add_child(DiffElement("interface", name, {"name": name}))
         assert [item.name for item in parent.get_children()] == expected
     assert list(DiffElement("device", "leaf", {"name": "leaf"}).get_children()) == []
+
+
+def test_source_and_dest_names_can_be_read_and_set() -> None:
+    item = DiffElement("device", "r1", {"name": "r1"}, source_name="nb", dest_name="net")
+    assert (item.source_name, item.dest_name) == ("nb", "net")
+    item.source_name, item.dest_name = "a", "b"
+    assert (item.source_name, item.dest_name) == ("a", "b")
+    item.add_attrs(source={"os": "x"}, dest={"os": "y"})
+    assert str(item) == "device \"r1\" : {'name': 'r1'} : a → b : {'-': {'os': 'y'}, '+': {'os': 'x'}}"
