@@ -236,3 +236,11 @@ def test_source_and_dest_names_can_be_read_and_set() -> None:
     assert (item.source_name, item.dest_name) == ("a", "b")
     item.add_attrs(source={"os": "x"}, dest={"os": "y"})
     assert str(item) == "device \"r1\" : {'name': 'r1'} : a → b : {'-': {'os': 'y'}, '+': {'os': 'x'}}"
+
+
+def test_diff_children_is_an_ordered_dict_of_groups_that_creates_missing_ones() -> None:
+    diff = Diff()
+    assert type(diff.children).__mro__[1] is dict  # a plain dict subclass (diffsync: an OrderedDict subclass)
+    assert diff.children["vlan"] == {} and list(diff.children) == ["vlan"]
+    diff.add(DiffElement("device", "r1", {"name": "r1"}))
+    assert list(diff.children) == ["vlan", "device"] and diff.groups() == ["vlan", "device"]
