@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .exceptions import ObjectAlreadyExists
+from .exceptions import ObjectAlreadyExists, ObjectNotFound
 
 SCAN_LIMIT = 16  # up to this many children a list scan is cheaper (in time and memory) than a set
 
@@ -85,9 +85,9 @@ class ChildIndex:
         adapter = parent.adapter
         if adapter is None:
             return {}
-        names = {}
-        for sibling_uid in values:
-            sibling = adapter.get_or_none(child.get_type(), sibling_uid)
-            if sibling is not None:
-                names[sibling.get_shortname()] = sibling
-        return names
+        child_type = child.get_type()
+        try:  # one batched read; a sibling missing from the store is skipped, as one at a time would
+            siblings = adapter.get_by_uids(list(values), child_type)
+        except ObjectNotFound:
+            siblings = [adapter.get_or_none(child_type, uid) for uid in values]
+        return {sibling.get_shortname(): sibling for sibling in siblings if sibling is not None}

@@ -122,7 +122,14 @@ def test_add_child_with_an_adapter_looks_existing_siblings_up_once_not_per_add()
         lookups.append(identifier)
         return original_get_or_none(obj, identifier)
 
+    original_get_by_uids = adapter.get_by_uids
+
+    def counting_get_by_uids(uids: list[str], obj: Any) -> Any:
+        lookups.extend(uids)
+        return original_get_by_uids(uids, obj)
+
     adapter.get_or_none = counting_get_or_none  # type: ignore[method-assign]
+    adapter.get_by_uids = counting_get_by_uids  # type: ignore[method-assign]
     for i in range(100):
         child = eth(f"eth{i}")
         adapter.add(child)
@@ -619,3 +626,16 @@ def test_storing_a_parent_drops_its_child_index_and_the_next_add_child_rebuilds_
     with pytest.raises(ObjectAlreadyExists):
         device.add_child(eth("a"))
     assert device.interfaces == ["r1__a", "r1__b"]
+
+
+def test_rebuilding_the_index_skips_listed_siblings_missing_from_the_store() -> None:
+    adapter = Network()
+    device = Device(name="r1")
+    adapter.add(device)
+    stored = eth("a")
+    adapter.add(stored)
+    device.interfaces = ["r1__a", "r1__gone"]  # one listed child is not in the store
+    device.add_child(eth("b"))
+    with pytest.raises(ObjectAlreadyExists, match="both have shortname 'a'"):
+        device.add_child(eth("a", device="r9"))
+    assert device.interfaces == ["r1__a", "r1__gone", "r1__b"]
