@@ -152,7 +152,8 @@ def method_lines(args: argparse.Namespace) -> list[str]:
     return [
         version_line(args),
         f"- Time: `time.perf_counter` per phase in runs without tracemalloc, best of {args.repeat} (diffsync's "
-        "RedisStore: one run), each run a fresh process (`run.py --worker`).",
+        "RedisStore: one run), each run a fresh process (`run.py --worker`), the two libraries' runs "
+        "alternating.",
         "- Memory: "
         + (
             "not measured (--no-memory)."

@@ -191,19 +191,37 @@ def skip_reason(impl: str, store: str, size: int, args: argparse.Namespace) -> s
     return None
 
 
-def measure_cell(impl: str, store: str, job: Job, args: argparse.Namespace) -> dict[str, t.Any]:
-    """Timing runs (best of ``--repeat``), one memory run and, for the engine, one profile run."""
-    started = time.perf_counter()
-    slow_reference = impl == "diffsync" and store == "redis"  # minutes per run: measured once, no tracemalloc
-    timing = best_of([run_worker(impl, store, "time", job) for _ in range(1 if slow_reference else args.repeat)])
+def timing_runs(store: str, impls: list[str], job: Job, args: argparse.Namespace) -> dict[str, list[dict[str, t.Any]]]:
+    """``--repeat`` timing runs per implementation, alternating between them (diffsync, engine, diffsync, ...)
+    so that a machine that gets slower or faster during the run affects both alike."""
+    runs: dict[str, list[dict[str, t.Any]]] = {impl: [] for impl in impls}
+    for round_number in range(args.repeat):
+        for impl in impls:
+            if round_number == 0 or not is_slow_reference(impl, store):
+                started = time.perf_counter()
+                runs[impl].append(run_worker(impl, store, "time", job))
+                seconds = time.perf_counter() - started
+                progress(f"    {impl:8} on {store:6}: timing run {round_number + 1} in {seconds:.1f} s")
+    return runs
+
+
+def is_slow_reference(impl: str, store: str) -> bool:
+    """diffsync's RedisStore takes minutes per run: measured once, without tracemalloc."""
+    return impl == "diffsync" and store == "redis"
+
+
+def measure_cell(
+    impl: str, store: str, job: Job, args: argparse.Namespace, runs: list[dict[str, t.Any]]
+) -> dict[str, t.Any]:
+    """The best of the timing ``runs``, then one memory run and, for the engine, one profile run."""
+    timing = best_of(runs)
     cell: dict[str, t.Any] = {"time": timing}
-    if slow_reference:
+    if is_slow_reference(impl, store):
         cell["memory"] = {"skipped": "not measured (too slow)"}
     elif not args.no_memory and "error" not in timing:
         cell["memory"] = run_worker(impl, store, "memory", job)
     if job.profile and impl == "engine" and "error" not in timing:
         cell["profile"] = run_worker(impl, store, "profile", job)
-    progress(f"    {impl:8} on {store:6}: done in {time.perf_counter() - started:.1f} s")
     return cell
 
 
@@ -225,10 +243,13 @@ def run_size(size: int, args: argparse.Namespace, workdir: Path, redis_port: int
     stores: dict[str, dict[str, t.Any]] = {}
     for store in args.store:
         job = Job(data_path, workdir, redis_port if store == "redis" else None, args.profile)
-        stores[store] = {}
-        for impl in impls:
-            reason = skip_reason(impl, store, size, args)
-            stores[store][impl] = {"skipped": reason} if reason else measure_cell(impl, store, job, args)
+        skipped = {impl: reason for impl in impls if (reason := skip_reason(impl, store, size, args))}
+        measured = [impl for impl in impls if impl not in skipped]
+        runs = timing_runs(store, measured, job, args)
+        stores[store] = {impl: {"skipped": reason} for impl, reason in skipped.items()}
+        for impl in measured:
+            stores[store][impl] = measure_cell(impl, store, job, args, runs[impl])
+        stores[store] = {impl: stores[store][impl] for impl in impls}  # report order: as requested
     data_path.unlink()
     return {
         "size": size,
