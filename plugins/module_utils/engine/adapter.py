@@ -216,12 +216,12 @@ class Adapter:  # pylint: disable=too-many-public-methods
 
     def add(self, obj: DiffSyncModel) -> None:
         """Store ``obj``; ObjectAlreadyExists when its unique id, or a top-level shortname, is taken."""
-        if not (obj._shortname and obj.get_type() in self.top_level):  # no top-level shortname to track
-            self.store.add(obj=obj)
-            return
-        self._shortnames.check(self.store, obj, self)
+        tracked = self._tracks_shortname(obj)
+        if tracked:
+            self._shortnames.check(self.store, obj, self)
         self.store.add(obj=obj)
-        self._shortnames.reserve(self.store, obj)
+        if tracked:
+            self._shortnames.reserve(self.store, obj)
 
     def update(self, obj: DiffSyncModel) -> None:
         """Store ``obj`` in place of the object with its unique id."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, Iterable, Iterator
 from functools import total_ordering
+from itertools import chain
 from typing import Any
 
 from .enum import DiffSyncActions
@@ -67,18 +68,7 @@ class Diff:
 
     def get_children(self) -> Iterator[DiffElement]:
         """Every top element, group by group, each group in the order its ``order_children_*`` hook gives."""
-        groups = self.children
-        if len(groups) == 1:  # the usual child diff: one group, iterated without a generator of our own
-            ((group, elements),) = groups.items()
-            order = self._order_method(group)
-            if getattr(order, "__func__", None) is _DEFAULT_ORDER:
-                return iter(elements.values())
-            return iter(order(elements))
-        return self._each_group()
-
-    def _each_group(self) -> Iterator[DiffElement]:
-        for group, elements in self.children.items():
-            yield from self._order_method(group)(elements)
+        return chain.from_iterable(self._order_method(group)(elements) for group, elements in self.children.items())
 
     def _order_method(self, group: StrType) -> Callable[[builtins.dict[StrType, DiffElement]], Iterable[DiffElement]]:
         """The ``order_children_<group>`` hook, or the default order."""
@@ -91,7 +81,7 @@ class Diff:
     @classmethod
     def order_children_default(cls, children: builtins.dict[StrType, DiffElement]) -> Iterator[DiffElement]:
         """Insertion order."""
-        yield from children.values()
+        return iter(children.values())
 
     def summary(self) -> builtins.dict[StrType, int]:
         """Counts of create/update/delete/no-change elements, plus ``skip`` for models left out of the diff."""
@@ -125,9 +115,6 @@ class Diff:
             if child.has_diffs(include_children=True):
                 result.setdefault(child.type, {})[child.name] = child.dict()
         return result
-
-
-_DEFAULT_ORDER = Diff.order_children_default.__func__  # type: ignore[attr-defined]
 
 
 @total_ordering
@@ -243,22 +230,6 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
     @dest_attrs.setter
     def dest_attrs(self, value: builtins.dict | None) -> None:
         self._dest_attrs, self._dest_values = value, None
-
-    def set_packed(
-        self, names: tuple[StrType, ...], source: tuple | None, dest: tuple | None, keys_from: Any
-    ) -> None:
-        """Attribute values of each side (None: absent) in the order of ``names``, and the object holding the keys."""
-        self._attr_names, self._source_values, self._dest_values = names, source, dest
-        self._source_attrs = self._dest_attrs = None
-        self._keys = keys_from
-
-    def is_packed_unchanged(self) -> bool:
-        """True for a differ-built element whose own attributes are equal on both sides (children not looked at)."""
-        return (
-            self._attr_names is not None and self._source_attrs is None and self._dest_attrs is None
-            and self._source_values is not None
-            and (self._source_values is self._dest_values or self._source_values == self._dest_values)
-        )
 
     def _packed_state(self) -> int:
         """For an element whose dicts were never built: 0 nothing to do, 1 update, 2 create/delete; else -1."""

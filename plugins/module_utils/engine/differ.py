@@ -95,12 +95,7 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         for src_obj, dst_obj in object_pairs:
             if src_obj is None or dst_obj is None:
                 continue
-            cls = type(src_obj)
-            packer = cls._ids_packer  # the usual pair: one plain class, equal identifier values
-            if packer is not None and cls is type(dst_obj) and cls._shortname_from_ids:
-                if packer.values(src_obj.__dict__) == packer.values(dst_obj.__dict__):
-                    continue
-            elif _plainly_same(src_obj, dst_obj):
+            if _plainly_same(src_obj, dst_obj):  # the usual pair, settled on identifier values
                 continue
             if src_obj.get_type() != dst_obj.get_type():
                 raise TypeError(f"Type mismatch: {src_obj.get_type()} vs {dst_obj.get_type()}")
@@ -126,11 +121,10 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         obj = src_obj if src_obj is not None else dst_obj
         if obj is None:
             raise RuntimeError("diff_object_pair() called with neither src_obj nor dst_obj??")
-        plain = src_obj is not None and dst_obj is not None and src_obj.model_flags is dst_obj.model_flags is _NO_FLAGS
-        if not plain and self._skipped(src_obj, dst_obj):
+        if self._skipped(src_obj, dst_obj):
             self.incr_models_processed()
             return None
-        packer = obj._attrs_packer if type(src_obj) is type(dst_obj) else _common_packer(src_obj, dst_obj)
+        packer = _common_packer(src_obj, dst_obj)
         if packer is not None:
             source = packer.values(src_obj.__dict__) if src_obj is not None else None
             dest = packer.values(dst_obj.__dict__) if dst_obj is not None else None
@@ -165,10 +159,8 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
             if not src_children and not dst_children:
                 continue
             elements = self.diff_object_list(src=src_children, dst=dst_children)  # type: ignore[arg-type]
-            if elements:
-                add = diff_element.child_diff.add
-                for child_element in elements:
-                    add(child_element)
+            for child_element in elements:
+                diff_element.add_child(child_element)
         return diff_element
 
     @staticmethod
@@ -208,11 +200,10 @@ _NO_FLAGS = DiffSyncModelFlags.NONE
 def _plainly_same(src_obj: DiffSyncModel, dst_obj: DiffSyncModel) -> bool:
     """True when a pair of one plain class has equal identifiers and shortnames (False: check the long way)."""
     cls = type(src_obj)
-    packer = cls._ids_packer
     return (
-        packer is not None
-        and cls is type(dst_obj)
-        and packer.values(src_obj.__dict__) == packer.values(dst_obj.__dict__)
+        cls is type(dst_obj)
+        and cls._ids_packer is not None
+        and _same_identifiers(src_obj, dst_obj)
         and (cls._shortname_from_ids or src_obj.get_shortname() == dst_obj.get_shortname())
     )
 
@@ -231,9 +222,8 @@ def _common_packer(src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None)
 
 
 def _same_identifiers(src_obj: DiffSyncModel, dst_obj: DiffSyncModel) -> bool:
-    """``src_obj.get_identifiers() == dst_obj.get_identifiers()``, without building the dicts when it can."""
-    src_cls, dst_cls = type(src_obj), type(dst_obj)
-    if src_cls._fast_uid and dst_cls._fast_uid and src_cls._identifiers == dst_cls._identifiers:
-        src_values, dst_values = src_obj.__dict__, dst_obj.__dict__
-        return all(src_values[key] == dst_values[key] for key in src_cls._identifiers)
-    return src_obj.get_identifiers() == dst_obj.get_identifiers()
+    """``src_obj.get_identifiers() == dst_obj.get_identifiers()``, on value tuples when both classes allow it."""
+    src_packer, dst_packer = type(src_obj)._ids_packer, type(dst_obj)._ids_packer
+    if src_packer is not None and dst_packer is not None and src_packer.names == dst_packer.names:
+        return bool(src_packer.values(src_obj.__dict__) == dst_packer.values(dst_obj.__dict__))
+    return bool(src_obj.get_identifiers() == dst_obj.get_identifiers())

@@ -73,8 +73,8 @@ class DiffSyncModel(BaseModel):
         cls._ids_packer = AttrsPacker.of(cls._ids_plan) if plain_ids else None
         cls._fast_uid = (
             cls.create_unique_id.__func__ is DiffSyncModel.create_unique_id.__func__  # type: ignore[attr-defined]
-            and cls.get_identifiers is DiffSyncModel.get_identifiers
-            and FieldPlan.of(cls, tuple(cls._identifiers)).typed
+            and plain_ids
+            and cls._ids_plan.typed
         )
         # unique ids and shortnames read straight from __dict__ (same strings as the generic code below)
         # (staticmethod: a function stored on the class must not bind to the instance)
@@ -280,8 +280,8 @@ class DiffSyncModel(BaseModel):
         Raises ObjectStoreWrongType for a type not in ``_children``, ObjectAlreadyExists when the same
         unique id, or (for models with ``_shortname``) the same shortname, is already a child.
         """
-        fieldname = self._children.get(child.get_type()) or self._child_field(child, "store")
-        values = self.__dict__[fieldname]
+        fieldname = self._child_field(child, "store")
+        values = getattr(self, fieldname)
         self._child_index(fieldname, values).add(values, self, child)
         adapter = self.__dict__["adapter"]
         if adapter is not None:
@@ -289,10 +289,7 @@ class DiffSyncModel(BaseModel):
 
     def _child_index(self, fieldname: StrType, values: list[StrType]) -> ChildIndex:
         """The up-to-date index of this object's ``fieldname`` list (built on first use or after outside edits)."""
-        try:
-            indexes = CHILD_INDEXES_SLOT.__get__(self)
-        except AttributeError:  # a copy, or a subclass whose model_post_init skips super()
-            indexes = None
+        indexes = _read_slot(CHILD_INDEXES_SLOT, self)
         if indexes is None:
             indexes = {}
             CHILD_INDEXES_SLOT.__set__(self, indexes)
@@ -309,11 +306,12 @@ class DiffSyncModel(BaseModel):
         Raises ObjectStoreWrongType for a type not in ``_children``, ObjectNotFound if it is not a child.
         """
         fieldname = self._child_field(child, "find and delete")
-        index = self._child_index(fieldname, getattr(self, fieldname))
+        values = getattr(self, fieldname)
+        index = self._child_index(fieldname, values)
         uid = child.get_unique_id()
-        if not index.holds(getattr(self, fieldname), uid):
+        if not index.holds(values, uid):
             raise ObjectNotFound(f"{child} was not found as a child in {fieldname}")
-        index.remove(getattr(self, fieldname), uid, child)
+        index.remove(values, uid, child)
         if self.adapter is not None:
             self.adapter.store.object_changed(self)
 

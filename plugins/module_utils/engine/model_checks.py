@@ -87,15 +87,15 @@ class FieldPlan:  # pylint: disable=too-few-public-methods
 
 
 class AttrsPacker(NamedTuple):
-    """Reads a model's attribute values straight from ``__dict__`` as a tuple, in ``names`` order: the same
-    values ``get_attrs()`` returns, for models whose attributes are plain typed fields (see diff.py)."""
+    """Reads a group of plain typed fields (a model's attributes, or its identifiers) straight from
+    ``__dict__`` as a tuple, in ``names`` order: the values ``get_attrs()`` (``get_identifiers()``) returns."""
 
     names: tuple[str, ...]
     values: Callable[[dict[str, Any]], tuple]
 
     @classmethod
     def of(cls, plan: FieldPlan | None) -> AttrsPacker | None:
-        """The packer for an attributes plan, or None when values must go through ``get_attrs()``."""
+        """The packer for a field plan, or None when values must go through ``get_attrs()``/``get_identifiers()``."""
         if plan is None or not plan.typed:
             return None
         names = plan.ordered

@@ -58,14 +58,3 @@ def shared_status(status: DiffSyncStatus, message: str) -> dict[str, Any]:
             _shared[key] = state
     return state
 
-
-_UNKNOWN_STATE = shared_status(DiffSyncStatus.UNKNOWN, "")
-
-
-def mark_unknown(obj: Any) -> None:
-    """``write_status(obj, DiffSyncStatus.UNKNOWN, "")``, what a sync does to every object it visits, in one step."""
-    private = obj.__pydantic_private__
-    if private is None or type(private) is SharedStatus:
-        object.__setattr__(obj, "__pydantic_private__", _UNKNOWN_STATE)
-    else:
-        write_status(obj, DiffSyncStatus.UNKNOWN, "")

@@ -11,18 +11,15 @@ from .diff import Diff, DiffElement
 from .enum import DiffSyncActions, DiffSyncFlags, DiffSyncModelFlags, DiffSyncStatus
 from .exceptions import ObjectCrudException, ObjectNotCreated, ObjectNotDeleted, ObjectNotUpdated
 from .logging import get_logger
-from .model import DiffSyncModel
-from .model_status import mark_unknown
 from .report import OperationResult, SyncReport
 
 if TYPE_CHECKING:
     from .adapter import Adapter
+    from .model import DiffSyncModel
 
 _log = get_logger("sync")
 _CREATE, _UPDATE, _DELETE = DiffSyncActions.CREATE, DiffSyncActions.UPDATE, DiffSyncActions.DELETE
 _LOG_LEVELS = {DiffSyncStatus.SUCCESS: logging.INFO, DiffSyncStatus.FAILURE: logging.WARNING}
-_UNKNOWN = DiffSyncStatus.UNKNOWN
-_BASE_SET_STATUS = DiffSyncModel.set_status
 _SKIP_CHILDREN_ON_DELETE = DiffSyncModelFlags.SKIP_CHILDREN_ON_DELETE.value
 _NATURAL_DELETION_ORDER = DiffSyncModelFlags.NATURAL_DELETION_ORDER.value
 
@@ -79,20 +76,16 @@ class DiffSyncSyncer:
             raise
 
     def _sync_element(self, element: DiffElement, parent_model: DiffSyncModel | None) -> bool:
-        known = element._dst_model
-        if known is not None and not self._log_unchanged and element.is_packed_unchanged():
+        known = element._dst_model  # the destination object the differ found, if it built this element
+        action = element.action
+        if known is not None and action is None and not self._log_unchanged:
             # nothing to do for the element itself: what diffsync's walk does (status UNKNOWN, progress,
             # then the children), without looking up the object the differ already found
-            self._mark(known)
+            known.set_status(DiffSyncStatus.UNKNOWN)
             self.incr_elements_processed()
             return element._child_diff is not None and self._sync_children(element, known)
-        if self._can_skip(element):
-            self._mark_unchanged(element)
-            return False
         model_class = getattr(self.dst_diffsync, element.type)
-        action = element.action
-        seen = element._dst_model  # the object the differ saw: its unique id needs no keys dict
-        uid = seen.get_unique_id() if seen is not None else model_class.create_unique_id(**element.keys)
+        uid = known.get_unique_id() if known is not None else model_class.create_unique_id(**element.keys)
         dst_model = self.dst_diffsync.get_or_none(model_class, uid)
         if dst_model is not None:
             dst_model.set_status(DiffSyncStatus.UNKNOWN)
@@ -122,36 +115,6 @@ class DiffSyncSyncer:
             self._sync_children(element, result)
         return changed
 
-    def _can_skip(self, element: DiffElement) -> bool:
-        """True for a subtree with nothing to change whose destination objects the differ recorded."""
-        return not self._log_unchanged and element._dst_model is not None and not element.has_diffs()
-
-    @staticmethod
-    def _mark(model: DiffSyncModel) -> None:
-        """Status UNKNOWN, as a sync leaves every destination object it visits."""
-        if type(model).set_status is _BASE_SET_STATUS:
-            mark_unknown(model)
-        else:  # a model that overrides set_status gets the call
-            model.set_status(_UNKNOWN)
-
-    def _mark_unchanged(self, element: DiffElement) -> None:
-        """What syncing an unchanged subtree does, without the lookups: statuses UNKNOWN, progress counted."""
-        pending = [element]
-        marked = 0
-        while pending:
-            current = pending.pop()
-            model = current._dst_model
-            if model is None:  # not recorded by the differ: nothing known to mark
-                continue
-            self._mark(model)
-            marked += 1
-            if self.callback is not None:
-                self.incr_elements_processed()
-            if current._child_diff is not None:
-                pending.extend(current.get_children())
-        if self.callback is None:
-            self.elements_processed += marked
-
     def _sync_unchanged(self, element: DiffElement, dst_model: DiffSyncModel | None) -> bool:
         """An element needing no change itself: log it if asked, then sync its children."""
         if dst_model is None:
@@ -163,18 +126,8 @@ class DiffSyncSyncer:
 
     def _sync_children(self, element: DiffElement, parent: DiffSyncModel | None) -> bool:
         changed = False
-        quick = not self._log_unchanged and self.callback is None
         for child in element.get_children():
-            model = child._dst_model
-            if quick and model is not None and child._child_diff is None and child.is_packed_unchanged():
-                # the usual unchanged leaf, without the per-element machinery (as _mark_unchanged does it)
-                if type(model).set_status is _BASE_SET_STATUS:
-                    mark_unknown(model)
-                else:
-                    model.set_status(_UNKNOWN)
-                self.elements_processed += 1
-            else:
-                changed |= self.sync_diff_element(child, parent_model=parent)
+            changed |= self.sync_diff_element(child, parent_model=parent)
         return changed
 
     def _store_result(

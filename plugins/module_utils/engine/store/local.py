@@ -6,8 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectNotFound
-from ..model import bind_adapter
-from . import BaseStore, ModelSpec, check_can_add
+from . import BaseStore, ModelSpec
 
 if TYPE_CHECKING:
     from ..model import DiffSyncModel
@@ -43,11 +42,9 @@ class LocalStore(BaseStore):
 
     def add(self, *, obj: DiffSyncModel) -> None:
         objects = self._data[obj.get_type()]
-        existing = objects.setdefault(obj.get_unique_id(), obj)  # one probe of a large dict, not two
-        if existing is not obj:
-            check_can_add(existing, obj, self)  # raises, naming both; nothing was stored
-        elif obj.__dict__["adapter"] is None and self.adapter is not None:
-            bind_adapter(obj, self.adapter)
+        uid = obj.get_unique_id()
+        if self._admit(objects.get(uid), obj):
+            objects[uid] = obj
 
     def update(self, *, obj: DiffSyncModel) -> None:
         self._data[obj.get_type()][obj.get_unique_id()] = obj
