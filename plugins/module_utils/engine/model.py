@@ -163,9 +163,9 @@ class DiffSyncModel(BaseModel):
 
     # -- status ------------------------------------------------------------------------------------
 
-    def set_status(self, status: DiffSyncStatus, message: StrType = "") -> None:
-        """Record the outcome of the last create/update/delete on this object."""
-        write_status(self, status, message)
+    # Record the outcome of the last create/update/delete: ``set_status(status, message="")``. The
+    # function itself, not a method calling it: a sync sets a status on nearly every object.
+    set_status = write_status
 
     def get_status(self) -> tuple[DiffSyncStatus, StrType]:
         """The outcome of the last create/update/delete and its message."""

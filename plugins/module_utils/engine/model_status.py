@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._deps import BaseModel
 from .enum import DiffSyncStatus
 
 STATUS, MESSAGE = "_status", "_status_message"
@@ -26,6 +27,9 @@ class SharedStatus(dict[str, Any]):
 
 # keyed by (id of the DiffSyncStatus member, message): hashing an Enum member runs Python code
 _shared: dict[tuple[int, str], SharedStatus] = {}
+# pydantic's own slot, written through its descriptor (object.__setattr__ would look it up every time)
+# (absent from the stand-in BaseModel used when pydantic is missing, when no model can be built anyway)
+_PRIVATE_SLOT: Any = vars(BaseModel).get("__pydantic_private__")
 
 
 def read_status(obj: Any) -> tuple[DiffSyncStatus, str]:
@@ -36,16 +40,18 @@ def read_status(obj: Any) -> tuple[DiffSyncStatus, str]:
     return private.get(STATUS, DiffSyncStatus.SUCCESS), private.get(MESSAGE, "")
 
 
-def write_status(obj: Any, status: DiffSyncStatus, message: str) -> None:
-    """Record ``status`` and ``message`` on ``obj``."""
-    private = obj.__pydantic_private__
+def write_status(self: Any, status: DiffSyncStatus, message: str = "") -> None:
+    """Record ``status`` and ``message`` on the model ``self`` (this function is ``DiffSyncModel.set_status``)."""
+    private = self.__pydantic_private__
     if private is not None and type(private) is not SharedStatus and not _OWN_KEYS.issuperset(private):
         private[STATUS] = status  # the model has private attributes of its own: edit its dict
         private[MESSAGE] = message
-    elif type(status) is DiffSyncStatus:
-        object.__setattr__(obj, "__pydantic_private__", shared_status(status, message))
+        return
+    if type(status) is DiffSyncStatus:
+        state = _shared.get((id(status), message)) or shared_status(status, message)
     else:  # not a DiffSyncStatus member: never shared
-        object.__setattr__(obj, "__pydantic_private__", {STATUS: status, MESSAGE: message})
+        state = {STATUS: status, MESSAGE: message}
+    _PRIVATE_SLOT.__set__(self, state)
 
 
 def shared_status(status: DiffSyncStatus, message: str) -> dict[str, Any]:

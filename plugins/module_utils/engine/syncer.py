@@ -22,6 +22,7 @@ _CREATE, _UPDATE, _DELETE = DiffSyncActions.CREATE, DiffSyncActions.UPDATE, Diff
 _LOG_LEVELS = {DiffSyncStatus.SUCCESS: logging.INFO, DiffSyncStatus.FAILURE: logging.WARNING}
 _SKIP_CHILDREN_ON_DELETE = DiffSyncModelFlags.SKIP_CHILDREN_ON_DELETE.value
 _NATURAL_DELETION_ORDER = DiffSyncModelFlags.NATURAL_DELETION_ORDER.value
+_UNKNOWN = DiffSyncStatus.UNKNOWN
 
 
 class DiffSyncSyncer:
@@ -81,14 +82,14 @@ class DiffSyncSyncer:
         if known is not None and action is None and not self._log_unchanged:
             # nothing to do for the element itself: what diffsync's walk does (status UNKNOWN, progress,
             # then the children), without looking up the object the differ already found
-            known.set_status(DiffSyncStatus.UNKNOWN)
+            known.set_status(_UNKNOWN)
             self.incr_elements_processed()
             return element._child_diff is not None and self._sync_children(element, known)
         model_class = getattr(self.dst_diffsync, element.type)
         uid = known.get_unique_id() if known is not None else model_class.create_unique_id(**element.keys)
         dst_model = self.dst_diffsync.get_or_none(model_class, uid)
         if dst_model is not None:
-            dst_model.set_status(DiffSyncStatus.UNKNOWN)
+            dst_model.set_status(_UNKNOWN)
         if action is None:
             return self._sync_unchanged(element, dst_model)
         flags = dst_model.model_flags.value if dst_model is not None else 0
