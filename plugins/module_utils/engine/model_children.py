@@ -37,8 +37,7 @@ class ChildIndex:
         shortname of another sibling, is already there.
         """
         uid = child.get_unique_id()
-        uids = self.uids
-        if uid in (values if uids is None else uids):
+        if self.holds(values, uid):
             raise ObjectAlreadyExists(f"Already storing a {child.get_type()} with unique_id {uid}", child)
         if child._shortname:
             shortname = child.get_shortname()
@@ -52,8 +51,8 @@ class ChildIndex:
         values.append(uid)
         self.length += 1
         self.last = uid
-        if uids is not None:
-            uids.add(uid)
+        if self.uids is not None:
+            self.uids.add(uid)
         elif self.length > SCAN_LIMIT:
             self.uids = set(values)
 

@@ -48,19 +48,16 @@ def write_status(self: Any, status: DiffSyncStatus, message: str = "") -> None:
         private[MESSAGE] = message
         return
     if type(status) is DiffSyncStatus:
-        state = _shared.get((id(status), message)) or shared_status(status, message)
+        key = (id(status), message)
+        state: dict[str, Any] = _shared.get(key) or _share(key, status, message)
     else:  # not a DiffSyncStatus member: never shared
         state = {STATUS: status, MESSAGE: message}
     _PRIVATE_SLOT.__set__(self, state)
 
 
-def shared_status(status: DiffSyncStatus, message: str) -> dict[str, Any]:
-    """The shared, read-only status dict for ``status`` (a DiffSyncStatus member) and ``message``."""
-    key = (id(status), message)
-    state = _shared.get(key)
-    if state is None:
-        state = SharedStatus({STATUS: status, MESSAGE: message})
-        if len(_shared) < _SHARED_LIMIT:
-            _shared[key] = state
+def _share(key: tuple[int, str], status: DiffSyncStatus, message: str) -> SharedStatus:
+    """A new read-only status dict for ``status`` and ``message``, kept under ``key`` while the cache has room."""
+    state = SharedStatus({STATUS: status, MESSAGE: message})
+    if len(_shared) < _SHARED_LIMIT:
+        _shared[key] = state
     return state
-
