@@ -79,15 +79,12 @@ class DiffSyncSyncer:
     def _sync_element(self, element: DiffElement, parent_model: DiffSyncModel | None) -> bool:
         known = element._dst_model  # the destination object the differ found, if it built this element
         action = element.action
-        if known is not None and action is None and not self._log_unchanged:
-            # nothing to do for the element itself: what diffsync's walk does (status UNKNOWN, progress,
-            # then the children), without looking up the object the differ already found
-            known.set_status(_UNKNOWN)
-            self.incr_elements_processed()
-            return element._child_diff is not None and self._sync_children(element, known)
-        model_class = getattr(self.dst_diffsync, element.type)
-        uid = known.get_unique_id() if known is not None else model_class.create_unique_id(**element.keys)
-        dst_model = self.dst_diffsync.get_or_none(model_class, uid)
+        if action is None and known is not None and not self._log_unchanged:
+            dst_model: DiffSyncModel | None = known  # nothing to change: no need to look it up again
+        else:
+            model_class = getattr(self.dst_diffsync, element.type)
+            uid = known.get_unique_id() if known is not None else model_class.create_unique_id(**element.keys)
+            dst_model = self.dst_diffsync.get_or_none(model_class, uid)
         if dst_model is not None:
             dst_model.set_status(_UNKNOWN)
         if action is None:
@@ -123,7 +120,8 @@ class DiffSyncSyncer:
         if self._log_unchanged and _log.isEnabledFor(logging.DEBUG):
             _log.debug("%s %r: no changes to apply; no action needed", element.type, element.name)
         self.incr_elements_processed()
-        return self._sync_children(element, dst_model)
+        # an element without a child diff has no children (DiffElement.get_children): skip the empty walk
+        return element._child_diff is not None and self._sync_children(element, dst_model)
 
     def _sync_children(self, element: DiffElement, parent: DiffSyncModel | None) -> bool:
         changed = False
