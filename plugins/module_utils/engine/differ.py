@@ -95,14 +95,16 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         for src_obj, dst_obj in object_pairs:
             if src_obj is None or dst_obj is None:
                 continue
-            if _plainly_same(src_obj, dst_obj):  # the usual pair, settled on identifier values
+            cls = type(src_obj)
+            packer = cls._ids_packer
+            if (  # the usual pair: one plain class, equal identifier values, so equal shortnames (no calls)
+                cls is type(dst_obj)
+                and packer is not None
+                and packer.values(src_obj.__dict__) == packer.values(dst_obj.__dict__)
+                and (cls._shortname_from_ids or src_obj.get_shortname() == dst_obj.get_shortname())
+            ):
                 continue
-            if src_obj.get_type() != dst_obj.get_type():
-                raise TypeError(f"Type mismatch: {src_obj.get_type()} vs {dst_obj.get_type()}")
-            if src_obj.get_shortname() != dst_obj.get_shortname():
-                raise ValueError(f"Shortname mismatch: {src_obj.get_shortname()} vs {dst_obj.get_shortname()}")
-            if not _same_identifiers(src_obj, dst_obj):
-                raise ValueError(f"Keys mismatch: {src_obj.get_identifiers()} vs {dst_obj.get_identifiers()}")
+            _check_pair(src_obj, dst_obj)
 
     def _skipped(self, src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None) -> bool:
         """True when flags on the call or on the models leave this pair out of the diff."""
@@ -159,8 +161,10 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
             if not src_children and not dst_children:
                 continue
             elements = self.diff_object_list(src=src_children, dst=dst_children)  # type: ignore[arg-type]
-            for child_element in elements:
-                diff_element.add_child(child_element)
+            if elements:  # (DiffElement.add_child, with the child diff looked up once)
+                add = diff_element.child_diff.add
+                for child_element in elements:
+                    add(child_element)
         return diff_element
 
     @staticmethod
@@ -197,15 +201,14 @@ _SKIP_DST_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_DST.value | _IGNORE
 _NO_FLAGS = DiffSyncModelFlags.NONE
 
 
-def _plainly_same(src_obj: DiffSyncModel, dst_obj: DiffSyncModel) -> bool:
-    """True when a pair of one plain class has equal identifiers and shortnames (False: check the long way)."""
-    cls = type(src_obj)
-    return (
-        cls is type(dst_obj)
-        and cls._ids_packer is not None
-        and _same_identifiers(src_obj, dst_obj)
-        and (cls._shortname_from_ids or src_obj.get_shortname() == dst_obj.get_shortname())
-    )
+def _check_pair(src_obj: DiffSyncModel, dst_obj: DiffSyncModel) -> None:
+    """TypeError/ValueError when two objects matched by unique id differ in type, shortname or identifiers."""
+    if src_obj.get_type() != dst_obj.get_type():
+        raise TypeError(f"Type mismatch: {src_obj.get_type()} vs {dst_obj.get_type()}")
+    if src_obj.get_shortname() != dst_obj.get_shortname():
+        raise ValueError(f"Shortname mismatch: {src_obj.get_shortname()} vs {dst_obj.get_shortname()}")
+    if not _same_identifiers(src_obj, dst_obj):
+        raise ValueError(f"Keys mismatch: {src_obj.get_identifiers()} vs {dst_obj.get_identifiers()}")
 
 
 def _common_packer(src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None) -> AttrsPacker | None:

@@ -125,7 +125,21 @@ class DiffSyncSyncer:
 
     def _sync_children(self, element: DiffElement, parent: DiffSyncModel | None) -> bool:
         changed = False
+        quiet = not self._log_unchanged
+        callback = self.callback
         for child in element.get_children():
+            known = child._dst_model
+            if quiet and known is not None and child._child_diff is None and child._packed_state() == 0:
+                # an unchanged leaf the differ matched: what _sync_element would do, without its calls
+                try:
+                    known.set_status(_UNKNOWN)
+                except Exception as exc:
+                    self._annotate(exc, child)
+                    raise
+                self.elements_processed += 1
+                if callback is not None:
+                    callback("sync", self.elements_processed, self.total_elements)
+                continue
             changed |= self.sync_diff_element(child, parent_model=parent)
         return changed
 

@@ -393,6 +393,26 @@ def test_models_overriding_set_status_are_called_for_unchanged_objects() -> None
     assert ("r2__eth0", DiffSyncStatus.UNKNOWN) in calls  # a child of an unchanged device
 
 
+def test_an_error_setting_the_status_of_an_unchanged_leaf_names_that_leaf_once() -> None:
+    class StuckInterface(Network.interface):  # type: ignore[name-defined,misc]
+        def set_status(self, status: DiffSyncStatus, message: str = "") -> None:
+            if self.get_unique_id() == "r2__eth0":
+                raise RuntimeError("status store is read-only")
+            super().set_status(status, message)
+
+    class StuckNetwork(Network):
+        interface = StuckInterface
+
+    source, target = pair(StuckNetwork)
+    with pytest.raises(RuntimeError, match="read-only") as caught:
+        target.sync_from(source)
+    notes = caught.value.__notes__
+    assert len(notes) == 1
+    assert "no-change of interface 'eth0'" in notes[0]
+    assert "'device_name': 'r2'" in notes[0]
+    assert caught.value.sync_report is target.sync_report  # type: ignore[attr-defined]
+
+
 def test_progress_counts_every_element_with_or_without_a_callback() -> None:
     seen: list[int] = []
     for callback in (None, lambda stage, done, total: seen.append(done)):
