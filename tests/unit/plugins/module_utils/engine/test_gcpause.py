@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -87,3 +88,68 @@ def test_load_is_wrapped_once_even_when_a_subclass_inherits_it() -> None:
 
     assert MoreThings.load is Things.load
     assert getattr(Things.load, "__wrapped_by_paused_gc__", False)
+
+
+# -- resuming: what the pause allocated is aged without a walk ----------------------------------------------
+
+
+class Node:
+    """A small container object the collector tracks (and can put in a cycle)."""
+
+    def __init__(self) -> None:
+        self.other: Node | None = None
+
+
+def collections_during(action: Callable[[], None]) -> list[int]:
+    """Generations the collector started to collect while ``action`` ran."""
+    started: list[int] = []
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        action()
+    finally:
+        gc.callbacks.remove(record)
+    return started
+
+
+def test_objects_made_while_paused_are_not_walked_when_the_collector_resumes() -> None:
+    kept: list[Node] = []
+    gc.collect()
+
+    def pause_then_allocate() -> None:
+        with paused_gc():
+            kept.extend(Node() for _ in range(20_000))  # far above the young generation's threshold
+        kept.extend(Node() for _ in range(100))  # the first allocations after the pause
+
+    assert collections_during(pause_then_allocate) == []
+    assert gc.get_count()[0] < 200
+    assert all(gc.is_tracked(node) for node in kept[:10])
+
+
+def test_cyclic_garbage_made_while_paused_is_still_collected() -> None:
+    with paused_gc():
+        first, second = Node(), Node()
+        first.other, second.other = second, first
+        gone = weakref.ref(first)
+        del first, second
+    assert gone() is not None  # a cycle: only the collector can free it
+    gc.collect()
+    assert gone() is None
+
+
+def test_objects_the_process_froze_stay_frozen() -> None:
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with paused_gc():
+            kept = [Node() for _ in range(1_000)]
+        assert gc.get_freeze_count() == frozen
+        assert kept
+    finally:
+        gc.unfreeze()
