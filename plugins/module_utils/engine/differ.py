@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from itertools import starmap
+from operator import methodcaller
+from types import FunctionType
 from typing import TYPE_CHECKING, Optional
 
 from .diff import Diff, DiffElement
@@ -48,6 +51,7 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         self._src_name: str = src_diffsync.name
         self._dst_name: str = dst_diffsync.name
         self._context = (self._src_name, self._dst_name, diff_class)
+        self._plans: dict[type, ClassPlan] = {}  # read once per model class and diff (see ClassPlan)
 
     def incr_models_processed(self, delta: int = 1) -> None:
         """Count processed models and report progress to the callback."""
@@ -86,29 +90,23 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         pairs: list[Pair] = [(obj, by_uid_dst.get(uid)) for uid, obj in by_uid_src.items()]
         pairs.extend((None, obj) for uid, obj in by_uid_dst.items() if uid not in by_uid_src)
         self.incr_models_processed(max(len(src) - len(pairs), 0) + max(len(dst) - len(pairs), 0))
-        self.validate_objects_for_diff(pairs)
+        _validate_pairs(pairs, self._plans)
         return [element for element in starmap(self.diff_object_pair, pairs) if element is not None]
 
     @staticmethod
     def validate_objects_for_diff(object_pairs: Iterable[Pair]) -> None:
         """TypeError/ValueError when a matched pair differs in type, shortname or identifiers."""
-        for src_obj, dst_obj in object_pairs:
-            if src_obj is None or dst_obj is None:
-                continue
-            cls = type(src_obj)
-            packer = cls._ids_packer
-            if (  # the usual pair: one plain class, equal identifier values, so equal shortnames (no calls)
-                cls is type(dst_obj)
-                and packer is not None
-                and packer.values(src_obj.__dict__) == packer.values(dst_obj.__dict__)
-                and (cls._shortname_from_ids or src_obj.get_shortname() == dst_obj.get_shortname())
-            ):
-                continue
-            _check_pair(src_obj, dst_obj)
+        _validate_pairs(object_pairs, {})
 
-    def _skipped(self, src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None) -> bool:
-        """True when flags on the call or on the models leave this pair out of the diff."""
-        if src_obj is not None and dst_obj is not None and src_obj.model_flags is dst_obj.model_flags is _NO_FLAGS:
+    def _skipped(
+        self, src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None, src_fields: dict | None,
+        dst_fields: dict | None,
+    ) -> bool:
+        """True when flags on the call or on the models leave this pair out of the diff (``*_fields``: the
+        models' ``__dict__``, where ``model_flags`` is unless a class made it a class attribute)."""
+        if src_fields is not None and dst_fields is not None and (
+            src_fields.get("model_flags") is dst_fields.get("model_flags") is _NO_FLAGS
+        ):
             return False
         if src_obj is None:
             return self._skip_dst or bool(dst_obj.model_flags.value & _SKIP_DST_OR_IGNORE)  # type: ignore[union-attr]
@@ -123,21 +121,29 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         obj = src_obj if src_obj is not None else dst_obj
         if obj is None:
             raise RuntimeError("diff_object_pair() called with neither src_obj nor dst_obj??")
-        if self._skipped(src_obj, dst_obj):
+        # (reads through a model are slow, see ClassPlan: fields come from __dict__, settings from the plan)
+        src_fields = src_obj.__dict__ if src_obj is not None else None
+        dst_fields = dst_obj.__dict__ if dst_obj is not None else None
+        if self._skipped(src_obj, dst_obj, src_fields, dst_fields):
             self.incr_models_processed()
             return None
-        packer = _common_packer(src_obj, dst_obj)
+        cls = type(obj)
+        plan = self._plans.get(cls) or _new_plan(self._plans, cls)
+        if src_obj is None or dst_obj is None or cls is type(dst_obj):
+            packer = plan.attrs_packer
+        else:
+            packer = _common_packer(src_obj, dst_obj)
         if packer is not None:
-            source = packer.values(src_obj.__dict__) if src_obj is not None else None
-            dest = packer.values(dst_obj.__dict__) if dst_obj is not None else None
+            source = packer.values(src_fields) if src_fields is not None else None
+            dest = packer.values(dst_fields) if dst_fields is not None else None
             if source is not None and dest is not None and dest == source:
                 dest = source  # equal sides share one tuple
             element = DiffElement.packed(
-                obj.get_type(), obj.get_shortname(), self._context, packer.names, (source, dest), obj, dst_obj
+                plan.modelname, plan.get_shortname(obj), self._context, packer.names, (source, dest), obj, dst_obj
             )
         else:
             element = DiffElement(
-                obj.get_type(), obj.get_shortname(), obj.get_identifiers(), self._src_name, self._dst_name,
+                plan.modelname, plan.get_shortname(obj), obj.get_identifiers(), self._src_name, self._dst_name,
                 self.diff_class,
             )
             element.source_attrs = src_obj.get_attrs() if src_obj is not None else None
@@ -147,7 +153,7 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
             self.models_processed += (src_obj is not None) + (dst_obj is not None)
         else:
             self.incr_models_processed((src_obj is not None) + (dst_obj is not None))
-        if obj._children:
+        if plan.has_children:
             self.diff_child_objects(element, src_obj, dst_obj)
         return element
 
@@ -199,6 +205,49 @@ _SKIP_SRC_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_SRC.value | _IGNORE
 _SKIP_DST_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_DST.value | _IGNORE
 
 _NO_FLAGS = DiffSyncModelFlags.NONE
+
+
+class ClassPlan:  # pylint: disable=too-few-public-methods
+    """What the differ needs of one model class, read once per diff into plain slots: reading a class
+    setting through a pydantic model or class goes through pydantic's ``__getattr__`` hooks, several
+    times slower than a slot."""
+
+    __slots__ = ("attrs_packer", "ids_packer", "shortname_from_ids", "modelname", "has_children", "get_shortname")
+
+    def __init__(self, cls: type[DiffSyncModel]) -> None:
+        self.attrs_packer: AttrsPacker | None = cls._attrs_packer
+        self.ids_packer: AttrsPacker | None = cls._ids_packer
+        self.shortname_from_ids: bool = cls._shortname_from_ids
+        self.modelname: str = cls.get_type()
+        self.has_children: bool = bool(cls._children)
+        method = inspect.getattr_static(cls, "get_shortname")  # a plain method is called as a function
+        self.get_shortname: Callable[[DiffSyncModel], str] = (
+            method if isinstance(method, FunctionType) else methodcaller("get_shortname")
+        )
+
+
+def _new_plan(plans: dict[type, ClassPlan], cls: type[DiffSyncModel]) -> ClassPlan:
+    """The plan of ``cls``, made and kept in ``plans``."""
+    plan = plans[cls] = ClassPlan(cls)
+    return plan
+
+
+def _validate_pairs(object_pairs: Iterable[Pair], plans: dict[type, ClassPlan]) -> None:
+    """``validate_objects_for_diff`` with the differ's plans."""
+    for src_obj, dst_obj in object_pairs:
+        if src_obj is None or dst_obj is None:
+            continue
+        cls = type(src_obj)
+        plan = plans.get(cls) or _new_plan(plans, cls)
+        packer = plan.ids_packer
+        if (  # the usual pair: one plain class, equal identifier values, so equal shortnames
+            cls is type(dst_obj)
+            and packer is not None
+            and packer.values(src_obj.__dict__) == packer.values(dst_obj.__dict__)
+            and (plan.shortname_from_ids or plan.get_shortname(src_obj) == plan.get_shortname(dst_obj))
+        ):
+            continue
+        _check_pair(src_obj, dst_obj)
 
 
 def _check_pair(src_obj: DiffSyncModel, dst_obj: DiffSyncModel) -> None:

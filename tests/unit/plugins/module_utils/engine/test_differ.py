@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -11,6 +11,7 @@ from ansible_collections.datasync.diffsync.plugins.module_utils.engine import (
     Diff,
     DiffSyncFlags,
     DiffSyncModel,
+    DiffSyncModelFlags,
 )
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.helpers import DiffSyncDiffer
 from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.engine_models import (
@@ -214,3 +215,71 @@ def test_pairs_matched_by_unique_id_with_other_identifiers_are_refused() -> None
     target.add(Pair2(first="a", second="b__c"))  # same unique id "a__b__c"
     with pytest.raises(ValueError, match="Keys mismatch"):
         target.diff_from(source)
+
+
+# -- class settings read once per diff (ClassPlan): what a class declares in other ways still counts ---------
+
+
+class FixedFlags(DiffSyncModel):
+    """Flags as a class attribute (not a field): absent from each object's ``__dict__``."""
+
+    _modelname = "fixed"
+    _identifiers = ("name",)
+    _attributes = ("value",)
+    model_flags: ClassVar[DiffSyncModelFlags] = DiffSyncModelFlags.IGNORE
+
+    name: str
+    value: int = 0
+
+
+class Labelled(DiffSyncModel):
+    """A shortname from a method of its own."""
+
+    _modelname = "labelled"
+    _identifiers = ("name",)
+    _shortname = ("name",)
+    _attributes = ("value",)
+
+    name: str
+    value: int = 0
+
+    def get_shortname(self) -> str:
+        return f"label-{self.name}"
+
+
+def sides_of(model: type[DiffSyncModel]) -> tuple[Adapter, Adapter]:
+    """A source and a target adapter with ``model`` as their only top-level model."""
+    side = type("Side", (Adapter,), {model.get_type(): model, "top_level": [model.get_type()]})
+    return side(name="source"), side(name="target")
+
+
+def test_flags_declared_as_a_class_attribute_are_honoured() -> None:
+    source, target = sides_of(FixedFlags)
+    source.add(FixedFlags(name="a", value=1))
+    target.add(FixedFlags(name="a", value=2))
+    target.add(FixedFlags(name="b"))
+    diff = target.diff_from(source)
+    assert not diff.has_diffs()
+    assert diff.summary()["skip"] == 2
+
+
+def test_a_get_shortname_of_the_class_names_the_elements() -> None:
+    source, target = sides_of(Labelled)
+    source.add(Labelled(name="a", value=1))
+    target.add(Labelled(name="a", value=2))
+    source.add(Labelled(name="b"))
+    diff = target.diff_from(source)
+    assert [(item.name, item.action) for item in walk(diff)] == [("label-a", "update"), ("label-b", "create")]
+
+
+def test_a_get_shortname_set_on_the_class_later_is_used_by_the_next_diff() -> None:
+    class Late(Labelled):
+        _modelname = "late"
+
+    source, target = sides_of(Late)
+    source.add(Late(name="a"))
+    assert [item.name for item in walk(target.diff_from(source))] == ["label-a"]
+    Late.get_shortname = lambda self: f"late-{self.name}"  # type: ignore[assignment,method-assign]
+    assert [item.name for item in walk(target.diff_from(source))] == ["late-a"]
+    Late.get_shortname = classmethod(lambda cls: cls.get_type())  # type: ignore[assignment,method-assign]
+    assert [item.name for item in walk(target.diff_from(source))] == ["late"]
