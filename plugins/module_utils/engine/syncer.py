@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 _log = get_logger("sync")
 _CREATE, _UPDATE, _DELETE = DiffSyncActions.CREATE, DiffSyncActions.UPDATE, DiffSyncActions.DELETE
-_LOG_LEVELS = {DiffSyncStatus.SUCCESS: logging.INFO, DiffSyncStatus.FAILURE: logging.WARNING}
+# by id of the member: hashing an Enum member, or reading its ``value``, runs Python code
+_LOG_LEVELS = {id(DiffSyncStatus.SUCCESS): logging.INFO, id(DiffSyncStatus.FAILURE): logging.WARNING}
+_STATUS_VALUES = {id(member): member.value for member in DiffSyncStatus}
+_NO_MODEL_FLAGS = DiffSyncModelFlags.NONE
 _SKIP_CHILDREN_ON_DELETE = DiffSyncModelFlags.SKIP_CHILDREN_ON_DELETE.value
 _NATURAL_DELETION_ORDER = DiffSyncModelFlags.NATURAL_DELETION_ORDER.value
 _UNKNOWN = DiffSyncStatus.UNKNOWN
@@ -89,13 +92,15 @@ class DiffSyncSyncer:
             dst_model.set_status(_UNKNOWN)
         if action is None:
             return self._sync_unchanged(element, dst_model)
-        flags = dst_model.model_flags.value if dst_model is not None else 0
+        model_flags = dst_model.model_flags if dst_model is not None else _NO_MODEL_FLAGS
+        flags: int = 0 if model_flags is _NO_MODEL_FLAGS else model_flags.value
         skip_children = bool(flags & _SKIP_CHILDREN_ON_DELETE)
         children_first = bool(flags & _NATURAL_DELETION_ORDER) and action == _DELETE
         changed = True
         if children_first and not skip_children:
             self._sync_children(element, dst_model)
-        result = self.sync_model(model_class, element, dst_model, action)
+        attrs = element.new_values()  # the report's; the model gets a copy it may change
+        result = self.sync_model(model_class, element, dst_model, action, attrs=dict(attrs))
         if result is None:
             _log.warning("No object resulted from sync of %s %r; its children are skipped", element.type, element.name)
             return changed
@@ -105,7 +110,7 @@ class DiffSyncSyncer:
             self._record(element, action, DiffSyncStatus.ERROR, f"the target store refused the result: {exc}", exc)
             raise
         status, message = result.get_status()
-        self._record(element, action, status, message, model=result)
+        self._record(element, action, status, message, model=result, attrs=attrs)
         if action == _DELETE and skip_children:
             return changed
         self.incr_elements_processed()
@@ -129,8 +134,12 @@ class DiffSyncSyncer:
         callback = self.callback
         for child in element.get_children():
             known = child._dst_model
-            if quiet and known is not None and child._child_diff is None and child._packed_state() == 0:
-                # an unchanged leaf the differ matched: what _sync_element would do, without its calls
+            values = child._source_values
+            if quiet and known is not None and values is not None and values is child._dest_values and (
+                child._child_diff is None
+            ):
+                # An unchanged leaf the differ matched (it gives equal sides one tuple of values, and a built
+                # attribute dict clears its side's tuple): what _sync_element would do, without its calls.
                 try:
                     known.set_status(_UNKNOWN)
                 except Exception as exc:
@@ -161,16 +170,18 @@ class DiffSyncSyncer:
 
     def sync_model(
         self, model_class: type[DiffSyncModel], element: DiffElement, dst_model: DiffSyncModel | None,
-        action: str | None,
+        action: str | None, attrs: dict | None = None,
     ) -> DiffSyncModel | None:
-        """Call the model's create/update/delete; the resulting model, or None on failure.
+        """Call the model's create/update/delete with ``attrs`` (default: the element's new values); the
+        resulting model, or None on failure.
 
         Failures and errors are recorded in the report here; a success is recorded by the caller once the
         store holds the result. Raises the model's exceptions (CRUD ones only without CONTINUE_ON_FAILURE).
         """
         if action is None:
             return dst_model
-        attrs = element.new_values()
+        if attrs is None:
+            attrs = element.new_values()
         try:
             model = self._call_model(model_class, element, dst_model, action, attrs)
         except ObjectCrudException as exc:
@@ -206,20 +217,22 @@ class DiffSyncSyncer:
 
     def _record(
         self, element: DiffElement, action: str, status: DiffSyncStatus, message: str, error: Exception | None = None,
-        model: DiffSyncModel | None = None,
+        model: DiffSyncModel | None = None, attrs: dict | None = None,
     ) -> None:
         keys = element.new_keys()
         if model is not None:  # the stored result: its unique id is known
             uid = model.get_unique_id()
         else:
             uid = getattr(self.dst_diffsync, element.type).create_unique_id(**keys)
+        value = _STATUS_VALUES.get(id(status)) or status.value
         self.report.record(OperationResult(
-            action=action, model=element.type, unique_id=uid, keys=keys, attrs=element.new_values(),
-            status=status.value, message=message, error=f"{type(error).__name__}: {error}" if error else None,
+            action=action, model=element.type, unique_id=uid, keys=keys,
+            attrs=attrs if attrs is not None else element.new_values(), status=value, message=message,
+            error=f"{type(error).__name__}: {error}" if error else None,
         ))
-        level = _LOG_LEVELS.get(status, logging.ERROR)
+        level = _LOG_LEVELS.get(id(status), logging.ERROR)
         if _log.isEnabledFor(level):
-            _log.log(level, "%s %s %r: %s (%s)", action, element.type, uid, message, status.value)
+            _log.log(level, "%s %s %r: %s (%s)", action, element.type, uid, message, value)
 
     def _annotate(self, exc: Exception, element: DiffElement) -> None:
         """Name the failing element on an unexpected exception and attach the report of what was applied."""

@@ -150,6 +150,28 @@ def test_report_entries_are_independent_of_the_diff_and_the_models() -> None:
     assert element.get_attrs_diffs()["+"] == {"os": "ios-17"}
 
 
+def test_report_keeps_the_attrs_the_diff_asked_for_when_a_model_changes_its_copy() -> None:
+    class GreedyDevice(FaultyDevice):
+        def update(self, attrs: dict) -> Any:
+            result = super().update(attrs=attrs)
+            attrs.clear()
+            return result
+
+        @classmethod
+        def create(cls, adapter: Any, ids: dict, attrs: dict) -> Any:
+            result = super().create(adapter=adapter, ids=ids, attrs=attrs)
+            attrs["os"] = "mangled"
+            return result
+
+    class GreedyNetwork(FaultyNetwork):
+        device = GreedyDevice
+
+    source, target = pair(GreedyNetwork)
+    target.sync_from(source)
+    devices = {op.unique_id: op.attrs for op in target.sync_report.operations if op.model == "device"}  # type: ignore[union-attr]
+    assert devices == {"r1": {"os": "ios-17"}, "r3": {"os": "junos"}, "r4": {}}
+
+
 @pytest.mark.parametrize("action_uid", ["create r3", "update r1", "delete r4", "create r1__eth1"])
 def test_model_returning_none_is_a_failure_even_without_continue_on_failure(action_uid: str) -> None:
     source, target = faulty_pair(**{action_uid: RETURN_NONE})
