@@ -200,11 +200,13 @@ class Adapter:  # pylint: disable=too-many-public-methods
         return self.store.get(model=obj, identifier=identifier)
 
     def get_or_none(self, obj: ModelSpec, identifier: StrType | builtins.dict) -> DiffSyncModel | None:
-        """One object by unique id or identifier dict, or None."""
-        try:
-            return self.store.get(model=obj, identifier=identifier)
-        except ObjectNotFound:
-            return None
+        """One object by unique id or identifier dict, or None (through an overridden ``get`` if there is one)."""
+        if type(self).get is not Adapter.get:
+            try:
+                return self.get(obj, identifier)
+            except ObjectNotFound:
+                return None
+        return self.store.get_or_none(model=obj, identifier=identifier)
 
     def get_all(self, obj: ModelSpec) -> list[DiffSyncModel]:
         """All objects of a model, in insertion order."""

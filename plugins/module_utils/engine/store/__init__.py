@@ -138,6 +138,13 @@ class BaseStore(abc.ABC):
 
     # -- operations built on the interface ---------------------------------------------------------
 
+    def get_or_none(self, *, model: ModelSpec, identifier: str | dict) -> DiffSyncModel | None:
+        """Like ``get``, but None when no such object is stored (stores may answer without raising)."""
+        try:
+            return self.get(model=model, identifier=identifier)
+        except ObjectNotFound:
+            return None
+
     def get_or_instantiate(
         self, *, model: type[DiffSyncModel], ids: dict, attrs: dict | None = None
     ) -> tuple[DiffSyncModel, bool]:

@@ -29,6 +29,12 @@ class LocalStore(BaseStore):
         except KeyError:
             raise ObjectNotFound(f"{modelname} {uid} not present in {self}") from None
 
+    def get_or_none(self, *, model: ModelSpec, identifier: str | dict) -> DiffSyncModel | None:
+        if type(self).get is not LocalStore.get:  # a subclass's own get() decides
+            return super().get_or_none(model=model, identifier=identifier)
+        modelname, uid = self._resolve_key(model, identifier)
+        return self._data[modelname].get(uid)  # (no ObjectNotFound raised and caught: a sync asks this often)
+
     def get_all(self, *, model: ModelSpec) -> list[DiffSyncModel]:
         return list(self._data[self._model_name(model)].values())  # type: ignore[index]
 

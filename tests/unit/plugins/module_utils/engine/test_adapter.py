@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine import (
@@ -13,6 +15,7 @@ from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exception
     ObjectAlreadyExists,
     ObjectNotFound,
 )
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.store.local import LocalStore
 from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.engine_models import (
     Network,
     pair,
@@ -174,3 +177,28 @@ def test_remove_of_an_absent_object_raises_and_keeps_the_shortname_of_the_stored
         fabric.remove(Switch(serial="SN9", hostname="leaf1"))
     with pytest.raises(ObjectAlreadyExists):
         fabric.add(Switch(serial="SN2", hostname="leaf1"))
+
+
+# -- get_or_none goes through a get() that a subclass overrides, as diffsync's does -----------------------
+
+
+def test_get_or_none_uses_an_overridden_adapter_get() -> None:
+    class Aliased(Fabric):
+        def get(self, obj: Any, identifier: Any) -> Any:
+            return super().get(obj, "SN1" if identifier == "primary" else identifier)
+
+    fabric = Aliased()
+    fabric.add(Switch(serial="SN1", hostname="leaf1"))
+    assert fabric.get_or_none("switch", "primary") is fabric.get("switch", "SN1")
+    assert fabric.get_or_none("switch", "SN9") is None
+
+
+def test_get_or_none_uses_an_overridden_store_get() -> None:
+    class AliasedStore(LocalStore):
+        def get(self, *, model: Any, identifier: Any) -> Any:
+            return super().get(model=model, identifier="SN1" if identifier == "primary" else identifier)
+
+    fabric = Fabric(internal_storage_engine=AliasedStore)
+    fabric.add(Switch(serial="SN1", hostname="leaf1"))
+    assert fabric.get_or_none("switch", "primary") is fabric.get("switch", "SN1")
+    assert fabric.store.get_or_none(model="switch", identifier="SN9") is None

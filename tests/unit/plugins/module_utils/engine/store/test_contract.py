@@ -155,6 +155,17 @@ def test_get_missing_raises_object_not_found(inv: Adapter) -> None:
     assert inv.get_or_none("device", "nope") is None
 
 
+def test_store_get_or_none_answers_like_get(inv: Adapter) -> None:
+    inv.add(device())
+    store = inv.store
+    assert store.get_or_none(model="device", identifier="r1") is store.get(model="device", identifier="r1")
+    assert store.get_or_none(model=Device, identifier={"name": "r1"}) is store.get(model=Device, identifier="r1")
+    assert store.get_or_none(model="device", identifier="nope") is None
+    assert store.get_or_none(model="interface", identifier="r1__eth0") is None
+    with pytest.raises(ValueError, match="should be a str"):
+        store.get_or_none(model="no_such_model", identifier={"name": "r1"})
+
+
 # -- get_all / get_by_uids ----------------------------------------------------------------------------------
 
 
