@@ -30,8 +30,14 @@ class DiffSyncModel(BaseModel):
     attributes and children. Declarations are checked when the subclass is defined.
     """
 
-    # Per-instance bookkeeping that is not model data: kept out of ``==``, copies and dumps.
+    # Per-instance bookkeeping that is not model data: kept out of ``==``, copies and dumps. Read as plain
+    # attributes (set to None by model_post_init; unset only on copies, where pydantic's __getattr__ raises
+    # AttributeError), written through the slot descriptors (assignment would go through pydantic).
     __slots__ = ("_child_indexes", "_uid_cache", "_shortname_cache")
+    if TYPE_CHECKING:
+        _child_indexes: builtins.dict[StrType, ChildIndex] | None
+        _uid_cache: StrType | None
+        _shortname_cache: StrType | None
 
     _modelname: ClassVar[str] = "diffsyncmodel"
     _identifiers: ClassVar[tuple[str, ...]] = ()
@@ -89,16 +95,16 @@ class DiffSyncModel(BaseModel):
 
     def model_post_init(self, context: Any, /) -> None:
         """Start with empty caches (reading an unset slot would be slow); subclasses should call super()."""
-        _UID_SLOT.__set__(self, None)
-        _SHORTNAME_SLOT.__set__(self, None)
-        CHILD_INDEXES_SLOT.__set__(self, None)
+        _set_uid(self, None)
+        _set_shortname(self, None)
+        set_child_indexes(self, None)
 
     def __setattr__(self, name: StrType, value: Any) -> None:
         if name in self._identity_fields:  # the cached unique id / shortname would go stale
-            _UID_SLOT.__set__(self, None)
-            _SHORTNAME_SLOT.__set__(self, None)
+            _set_uid(self, None)
+            _set_shortname(self, None)
         elif name in self._children_fields:  # a new children list: its index must be rebuilt
-            indexes = _read_slot(CHILD_INDEXES_SLOT, self)
+            indexes = self._child_indexes_or_none()
             if indexes:
                 indexes.pop(name, None)
         private_fields_set(self, name)
@@ -246,21 +252,21 @@ class DiffSyncModel(BaseModel):
     def get_unique_id(self) -> StrType:
         """The unique id built from the identifiers (cached until an identifier field is assigned)."""
         try:
-            uid = _UID_SLOT.__get__(self)
+            uid = self._uid_cache
         except AttributeError:  # a copy, or a subclass whose model_post_init skips super()
             uid = None
         if uid is None:
             uid_of = self._uid_of  # same result as create_unique_id(**get_identifiers()) for str/int/... fields
             uid = uid_of(self.__dict__) if uid_of is not None else self.create_unique_id(**self.get_identifiers())
-            _UID_SLOT.__set__(self, uid)
-        return uid  # type: ignore[no-any-return]
+            _set_uid(self, uid)
+        return uid
 
     def get_shortname(self) -> StrType:
         """The shortname (unique among siblings), or the unique id when ``_shortname`` is not declared."""
         if not self._shortname:
             return self.get_unique_id()
         try:
-            shortname = _SHORTNAME_SLOT.__get__(self)
+            shortname = self._shortname_cache
         except AttributeError:
             shortname = None
         if shortname is None:
@@ -269,8 +275,8 @@ class DiffSyncModel(BaseModel):
                 shortname_of(self.__dict__) if shortname_of is not None
                 else "__".join([str(getattr(self, key)) for key in self._shortname])
             )
-            _SHORTNAME_SLOT.__set__(self, shortname)
-        return shortname  # type: ignore[no-any-return]
+            _set_shortname(self, shortname)
+        return shortname
 
     # -- children ---------------------------------------------------------------------------------
 
@@ -289,16 +295,22 @@ class DiffSyncModel(BaseModel):
 
     def _child_index(self, fieldname: StrType, values: list[StrType]) -> ChildIndex:
         """The up-to-date index of this object's ``fieldname`` list (built on first use or after outside edits)."""
-        indexes = _read_slot(CHILD_INDEXES_SLOT, self)
+        indexes = self._child_indexes_or_none()
         if indexes is None:
             indexes = {}
-            CHILD_INDEXES_SLOT.__set__(self, indexes)
+            set_child_indexes(self, indexes)
         index = indexes.get(fieldname)
         if index is None or index.list_id != id(values) or index.length != len(values) or (
             values and index.last != values[-1]
         ):
             index = indexes[fieldname] = ChildIndex(values)
-        return index  # type: ignore[no-any-return]
+        return index
+
+    def _child_indexes_or_none(self) -> builtins.dict[StrType, ChildIndex] | None:
+        try:
+            return self._child_indexes
+        except AttributeError:  # a copy
+            return None
 
     def remove_child(self, child: DiffSyncModel) -> None:
         """Drop ``child``'s unique id from the matching children field.
@@ -326,19 +338,10 @@ class DiffSyncModel(BaseModel):
             ) from None
 
 
-# Slots are read through their descriptors: a plain ``getattr`` on an unset slot falls into pydantic's
-# slow ``__getattr__``.
-_UID_SLOT = DiffSyncModel.__dict__["_uid_cache"]
-_SHORTNAME_SLOT = DiffSyncModel.__dict__["_shortname_cache"]
-CHILD_INDEXES_SLOT = DiffSyncModel.__dict__["_child_indexes"]
-
-
-def _read_slot(slot: Any, obj: DiffSyncModel) -> Any:
-    """The slot's value on ``obj``, or None when it was never set."""
-    try:
-        return slot.__get__(obj)
-    except AttributeError:
-        return None
+# The slots' setters, bound once (``descriptor.__set__`` looked up on every call costs twice as much).
+_set_uid = DiffSyncModel.__dict__["_uid_cache"].__set__
+_set_shortname = DiffSyncModel.__dict__["_shortname_cache"].__set__
+set_child_indexes = DiffSyncModel.__dict__["_child_indexes"].__set__
 
 
 def bind_adapter(obj: DiffSyncModel, adapter: Any) -> None:
@@ -350,4 +353,4 @@ def bind_adapter(obj: DiffSyncModel, adapter: Any) -> None:
     """
     obj.__dict__["adapter"] = adapter
     share_fields_set(obj, plus_adapter=True)
-    CHILD_INDEXES_SLOT.__set__(obj, None)
+    set_child_indexes(obj, None)

@@ -30,6 +30,7 @@ _shared: dict[tuple[int, str], SharedStatus] = {}
 # pydantic's own slot, written through its descriptor (object.__setattr__ would look it up every time)
 # (absent from the stand-in BaseModel used when pydantic is missing, when no model can be built anyway)
 _PRIVATE_SLOT: Any = vars(BaseModel).get("__pydantic_private__")
+_set_private: Any = _PRIVATE_SLOT.__set__ if _PRIVATE_SLOT is not None else None  # bound once: cheaper calls
 
 
 def read_status(obj: Any) -> tuple[DiffSyncStatus, str]:
@@ -52,7 +53,7 @@ def write_status(self: Any, status: DiffSyncStatus, message: str = "") -> None:
         state: dict[str, Any] = _shared.get(key) or _share(key, status, message)
     else:  # not a DiffSyncStatus member: never shared
         state = {STATUS: status, MESSAGE: message}
-    _PRIVATE_SLOT.__set__(self, state)
+    _set_private(self, state)
 
 
 def _share(key: tuple[int, str], status: DiffSyncStatus, message: str) -> SharedStatus:
