@@ -264,7 +264,7 @@ class Adapter:  # pylint: disable=too-many-public-methods
         return self.store.count(model=model)
 
     def _tracks_shortname(self, obj: DiffSyncModel) -> bool:
-        return bool(obj._shortname) and obj.get_type() in self.top_level
+        return bool(obj._shortname) and (obj._modelname if obj._plain_type else obj.get_type()) in self.top_level
 
 
 def _is_empty(diff: Diff) -> bool:

@@ -47,7 +47,7 @@ class LocalStore(BaseStore):
             raise ObjectNotFound(f"{modelname} {exc.args[0]} not present in {self}") from None
 
     def add(self, *, obj: DiffSyncModel) -> None:
-        objects = self._data[obj.get_type()]
+        objects = self._data[obj._modelname if obj._plain_type else obj.get_type()]  # (see DiffSyncModel._plain_type)
         uid = obj.get_unique_id()
         if self._admit(objects.get(uid), obj):
             objects[uid] = obj

@@ -639,3 +639,33 @@ def test_rebuilding_the_index_skips_listed_siblings_missing_from_the_store() -> 
     with pytest.raises(ObjectAlreadyExists, match="both have shortname 'a'"):
         device.add_child(eth("a", device="r9"))
     assert device.interfaces == ["r1__a", "r1__gone", "r1__b"]
+
+
+# -- get_type() overridden by a class: the engine's own lookups follow the override -------------------------
+
+
+class NamedByMethod(Interface):
+    _modelname = "not_used"
+
+    @classmethod
+    def get_type(cls) -> str:
+        return "interface"
+
+
+def test_an_overridden_get_type_names_the_store_the_parent_field_and_the_diff() -> None:
+    class Renamed(Network):
+        interface = NamedByMethod
+
+    source, target = Renamed(name="source"), Renamed(name="target")
+    for adapter, description in ((source, "uplink"), (target, "old")):
+        port = NamedByMethod(device_name="r1", name="eth0", description=description)
+        router = Device(name="r1")
+        router.add_child(port)  # finds the "interfaces" field through get_type()
+        adapter.add(port)
+        adapter.add(router)
+    assert target.get("interface", "r1__eth0").description == "old"
+    assert target.store.get_all_model_names() == {"device", "interface"}
+    diff = target.diff_from(source)
+    assert diff.summary()["update"] == 1
+    target.sync_from(source, diff=diff)
+    assert target.get("interface", "r1__eth0").description == "uplink"
