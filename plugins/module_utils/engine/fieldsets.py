@@ -15,7 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._deps import BaseModel
+
 _ADAPTER = frozenset(("adapter",))
+# pydantic's own fields-set slot, its setter bound once (``object.__setattr__`` finds the slot on every call)
+# (absent from the stand-in BaseModel used when pydantic is missing, when no model can be built anyway)
+_FIELDS_SET_SLOT: Any = vars(BaseModel).get("__pydantic_fields_set__")
+_set_fields_set: Any = _FIELDS_SET_SLOT.__set__ if _FIELDS_SET_SLOT is not None else None
 
 
 class SharedFieldsSet(set[str]):
@@ -27,7 +33,8 @@ class SharedFieldsSet(set[str]):
 def share_fields_set(obj: Any, *, plus_adapter: bool = False) -> None:
     """Replace ``obj``'s fields-set by the shared one with the same names (plus ``adapter`` if asked)."""
     names = obj.__pydantic_fields_set__
-    pool = type(obj)._shared_fields_sets  # one dict per model class, set when the class is defined
+    pool = obj._shared_fields_sets  # one dict per model class, set when the class is defined (read through
+    # the object: through the class it would pass pydantic's metaclass hook)
     last = pool.get(None)  # the set shared most recently: nearly always the one wanted
     if (
         last is not None
@@ -35,18 +42,18 @@ def share_fields_set(obj: Any, *, plus_adapter: bool = False) -> None:
         and len(last) == len(names) + (plus_adapter and "adapter" not in names)
         and (not plus_adapter or "adapter" in last)
     ):
-        object.__setattr__(obj, "__pydantic_fields_set__", last)
+        _set_fields_set(obj, last)
         return
     key = frozenset(names) | _ADAPTER if plus_adapter else frozenset(names)
     shared = pool.get(key)
     if shared is None:
         shared = pool[key] = SharedFieldsSet(key)
     pool[None] = shared
-    object.__setattr__(obj, "__pydantic_fields_set__", shared)
+    _set_fields_set(obj, shared)
 
 
 def private_fields_set(obj: Any, name: str) -> None:
     """Before ``name`` is assigned on ``obj``: give it its own fields-set if the shared one lacks ``name``."""
     names = obj.__pydantic_fields_set__
     if type(names) is SharedFieldsSet and name not in names:
-        object.__setattr__(obj, "__pydantic_fields_set__", set(names))
+        _set_fields_set(obj, set(names))

@@ -299,7 +299,10 @@ class DiffSyncModel(BaseModel):
 
     def _child_index(self, fieldname: StrType, values: list[StrType]) -> ChildIndex:
         """The up-to-date index of this object's ``fieldname`` list (built on first use or after outside edits)."""
-        indexes = self._child_indexes_or_none()
+        try:
+            indexes = self._child_indexes
+        except AttributeError:  # a copy
+            indexes = None
         if indexes is None:
             indexes = {}
             set_child_indexes(self, indexes)
