@@ -218,8 +218,7 @@ class Adapter:  # pylint: disable=too-many-public-methods
 
     def add(self, obj: DiffSyncModel) -> None:
         """Store ``obj``; ObjectAlreadyExists when its unique id, or a top-level shortname, is taken."""
-        # top-level models with a shortname keep it unique (the model name read as in _tracks_shortname)
-        tracked = obj._shortname and (obj._modelname if obj._plain_type else obj.get_type()) in self.top_level
+        tracked = self._tracks_shortname(obj)
         if tracked:
             self._shortnames.check(self.store, obj, self)
         self.store.add(obj=obj)

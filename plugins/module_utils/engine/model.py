@@ -299,10 +299,7 @@ class DiffSyncModel(BaseModel):
 
     def _child_index(self, fieldname: StrType, values: list[StrType]) -> ChildIndex:
         """The up-to-date index of this object's ``fieldname`` list (built on first use or after outside edits)."""
-        try:
-            indexes = self._child_indexes
-        except AttributeError:  # a copy
-            indexes = None
+        indexes = self._child_indexes_or_none()
         if indexes is None:
             indexes = {}
             set_child_indexes(self, indexes)

@@ -37,7 +37,7 @@ class ChildIndex:
         shortname of another sibling, is already there.
         """
         uid = child.get_unique_id()
-        if uid in (values if self.uids is None else self.uids):  # holds(), inline: this runs for every child
+        if self.holds(values, uid):
             raise ObjectAlreadyExists(f"Already storing a {child.get_type()} with unique_id {uid}", child)
         if child._shortname:
             shortname = child.get_shortname()

@@ -131,7 +131,6 @@ class DiffSyncSyncer:
     def _sync_children(self, element: DiffElement, parent: DiffSyncModel | None) -> bool:
         changed = False
         quiet = not self._log_unchanged
-        callback = self.callback
         for child in element.get_children():
             known = child._dst_model
             values = child._source_values
@@ -139,15 +138,13 @@ class DiffSyncSyncer:
                 child._child_diff is None
             ):
                 # An unchanged leaf the differ matched (it gives equal sides one tuple of values, and a built
-                # attribute dict clears its side's tuple): what _sync_element would do, without its calls.
+                # attribute dict clears its side's tuple): what _sync_element would do, without its nested calls.
                 try:
                     known.set_status(_UNKNOWN)
                 except Exception as exc:
                     self._annotate(exc, child)
                     raise
-                self.elements_processed += 1
-                if callback is not None:
-                    callback("sync", self.elements_processed, self.total_elements)
+                self.incr_elements_processed()
                 continue
             changed |= self.sync_diff_element(child, parent_model=parent)
         return changed
