@@ -57,4 +57,15 @@ except ImportError:  # typing_extensions comes with pydantic; without it, warn t
 
         return mark
 
-__all__ = ["HAS_PYDANTIC", "PYDANTIC_IMPORT_ERROR", "BaseModel", "ConfigDict", "ValidationError", "deprecated"]
+
+def pydantic_slot_setter(name: str) -> Any:
+    """The ``__set__`` of one of pydantic BaseModel's own slots, bound once (``object.__setattr__`` finds the
+    slot again on every call); None with the stand-in BaseModel, when no model can be built anyway."""
+    slot = vars(BaseModel).get(name)
+    return slot.__set__ if slot is not None else None
+
+
+__all__ = [
+    "HAS_PYDANTIC", "PYDANTIC_IMPORT_ERROR", "BaseModel", "ConfigDict", "ValidationError", "deprecated",
+    "pydantic_slot_setter",
+]

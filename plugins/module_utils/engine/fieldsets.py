@@ -15,13 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._deps import BaseModel
+from ._deps import pydantic_slot_setter
 
 _ADAPTER = frozenset(("adapter",))
-# pydantic's own fields-set slot, its setter bound once (``object.__setattr__`` finds the slot on every call)
-# (absent from the stand-in BaseModel used when pydantic is missing, when no model can be built anyway)
-_FIELDS_SET_SLOT: Any = vars(BaseModel).get("__pydantic_fields_set__")
-_set_fields_set: Any = _FIELDS_SET_SLOT.__set__ if _FIELDS_SET_SLOT is not None else None
+_set_fields_set = pydantic_slot_setter("__pydantic_fields_set__")
 
 
 class SharedFieldsSet(set[str]):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._deps import BaseModel
+from ._deps import pydantic_slot_setter
 from .enum import DiffSyncStatus
 
 STATUS, MESSAGE = "_status", "_status_message"
@@ -27,10 +27,7 @@ class SharedStatus(dict[str, Any]):
 
 # keyed by (id of the DiffSyncStatus member, message): hashing an Enum member runs Python code
 _shared: dict[tuple[int, str], SharedStatus] = {}
-# pydantic's own slot, written through its descriptor (object.__setattr__ would look it up every time)
-# (absent from the stand-in BaseModel used when pydantic is missing, when no model can be built anyway)
-_PRIVATE_SLOT: Any = vars(BaseModel).get("__pydantic_private__")
-_set_private: Any = _PRIVATE_SLOT.__set__ if _PRIVATE_SLOT is not None else None  # bound once: cheaper calls
+_set_private = pydantic_slot_setter("__pydantic_private__")
 
 
 def read_status(obj: Any) -> tuple[DiffSyncStatus, str]:
