@@ -39,6 +39,8 @@ else:
     HAS_PYDANTIC = True
     PYDANTIC_IMPORT_ERROR = None
 
+ModelMetaclass: type = type(BaseModel)  # pydantic's model metaclass (``type`` with the stand-in)
+
 try:
     from typing_extensions import deprecated
 except ImportError:  # typing_extensions comes with pydantic; without it, warn the same way
@@ -66,6 +68,6 @@ def pydantic_slot_setter(name: str) -> Any:
 
 
 __all__ = [
-    "HAS_PYDANTIC", "PYDANTIC_IMPORT_ERROR", "BaseModel", "ConfigDict", "ValidationError", "deprecated",
-    "pydantic_slot_setter",
+    "HAS_PYDANTIC", "PYDANTIC_IMPORT_ERROR", "BaseModel", "ConfigDict", "ModelMetaclass", "ValidationError",
+    "deprecated", "pydantic_slot_setter",
 ]

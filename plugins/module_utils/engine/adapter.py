@@ -14,6 +14,7 @@ from .enum import DiffSyncFlags
 from .exceptions import DiffClassMismatch, ObjectNotFound
 from .gcpause import paused_gc, with_paused_gc
 from .model import DiffSyncModel
+from .model_plan import known_plan, new_plan
 from .report import SyncReport
 from .shortnames import ShortnameRegistry
 from .store import BaseStore, ModelSpec
@@ -264,7 +265,10 @@ class Adapter:  # pylint: disable=too-many-public-methods
         return self.store.count(model=model)
 
     def _tracks_shortname(self, obj: DiffSyncModel) -> bool:
-        return bool(obj._shortname) and (obj._modelname if obj._plain_type else obj.get_type()) in self.top_level
+        """Whether ``obj``'s shortname must be unique in this adapter: it has one and is a top-level model."""
+        cls = type(obj)
+        plan = known_plan(cls) or new_plan(cls)
+        return plan.has_shortname and plan.modelname in self.top_level
 
 
 def _is_empty(diff: Diff) -> bool:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable
 from itertools import starmap
-from operator import methodcaller
-from types import FunctionType
 from typing import TYPE_CHECKING, Optional
 
 from .diff import Diff, DiffElement
 from .enum import DiffSyncFlags, DiffSyncModelFlags
 from .logging import get_logger
+from .model_plan import known_plan, new_plan
 from .utils import intersection, symmetric_difference
 
 if TYPE_CHECKING:
@@ -51,7 +49,6 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         self._src_name: str = src_diffsync.name
         self._dst_name: str = dst_diffsync.name
         self._context = (self._src_name, self._dst_name, diff_class)
-        self._plans: dict[type, ClassPlan] = {}  # read once per model class and diff (see ClassPlan)
 
     def incr_models_processed(self, delta: int = 1) -> None:
         """Count processed models and report progress to the callback."""
@@ -90,13 +87,13 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         pairs: list[Pair] = [(obj, by_uid_dst.get(uid)) for uid, obj in by_uid_src.items()]
         pairs.extend((None, obj) for uid, obj in by_uid_dst.items() if uid not in by_uid_src)
         self.incr_models_processed(max(len(src) - len(pairs), 0) + max(len(dst) - len(pairs), 0))
-        _validate_pairs(pairs, self._plans)
+        _validate_pairs(pairs)
         return [element for element in starmap(self.diff_object_pair, pairs) if element is not None]
 
     @staticmethod
     def validate_objects_for_diff(object_pairs: Iterable[Pair]) -> None:
         """TypeError/ValueError when a matched pair differs in type, shortname or identifiers."""
-        _validate_pairs(object_pairs, {})
+        _validate_pairs(object_pairs)
 
     def _skipped(
         self, src_obj: DiffSyncModel | None, dst_obj: DiffSyncModel | None, src_fields: dict | None,
@@ -121,14 +118,14 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
         obj = src_obj if src_obj is not None else dst_obj
         if obj is None:
             raise RuntimeError("diff_object_pair() called with neither src_obj nor dst_obj??")
-        # (reads through a model are slow, see ClassPlan: fields come from __dict__, settings from the plan)
+        # (reads through a model are slow, see model_plan.py: fields come from __dict__, settings from the plan)
         src_fields = src_obj.__dict__ if src_obj is not None else None
         dst_fields = dst_obj.__dict__ if dst_obj is not None else None
         if self._skipped(src_obj, dst_obj, src_fields, dst_fields):
             self.incr_models_processed()
             return None
         cls = type(obj)
-        plan = self._plans.get(cls) or _new_plan(self._plans, cls)
+        plan = known_plan(cls) or new_plan(cls)
         if src_obj is None or dst_obj is None or cls is type(dst_obj):
             packer = plan.attrs_packer
         else:
@@ -207,38 +204,13 @@ _SKIP_DST_OR_IGNORE = DiffSyncModelFlags.SKIP_UNMATCHED_DST.value | _IGNORE
 _NO_FLAGS = DiffSyncModelFlags.NONE
 
 
-class ClassPlan:  # pylint: disable=too-few-public-methods
-    """What the differ needs of one model class, read once per diff into plain slots: reading a class
-    setting through a pydantic model or class goes through pydantic's ``__getattr__`` hooks, several
-    times slower than a slot."""
-
-    __slots__ = ("attrs_packer", "ids_packer", "shortname_from_ids", "modelname", "has_children", "get_shortname")
-
-    def __init__(self, cls: type[DiffSyncModel]) -> None:
-        self.attrs_packer: AttrsPacker | None = cls._attrs_packer
-        self.ids_packer: AttrsPacker | None = cls._ids_packer
-        self.shortname_from_ids: bool = cls._shortname_from_ids
-        self.modelname: str = cls.get_type()
-        self.has_children: bool = bool(cls._children)
-        method = inspect.getattr_static(cls, "get_shortname")  # a plain method is called as a function
-        self.get_shortname: Callable[[DiffSyncModel], str] = (
-            method if isinstance(method, FunctionType) else methodcaller("get_shortname")
-        )
-
-
-def _new_plan(plans: dict[type, ClassPlan], cls: type[DiffSyncModel]) -> ClassPlan:
-    """The plan of ``cls``, made and kept in ``plans``."""
-    plan = plans[cls] = ClassPlan(cls)
-    return plan
-
-
-def _validate_pairs(object_pairs: Iterable[Pair], plans: dict[type, ClassPlan]) -> None:
-    """``validate_objects_for_diff`` with the differ's plans."""
+def _validate_pairs(object_pairs: Iterable[Pair]) -> None:
+    """``validate_objects_for_diff`` with the model plans."""
     for src_obj, dst_obj in object_pairs:
         if src_obj is None or dst_obj is None:
             continue
         cls = type(src_obj)
-        plan = plans.get(cls) or _new_plan(plans, cls)
+        plan = known_plan(cls) or new_plan(cls)
         packer = plan.ids_packer
         if (  # the usual pair: one plain class, equal identifier values, so equal shortnames
             cls is type(dst_obj)

@@ -17,8 +17,7 @@ from typing import Any
 
 from ._deps import pydantic_slot_setter
 
-_ADAPTER = frozenset(("adapter",))
-_set_fields_set = pydantic_slot_setter("__pydantic_fields_set__")
+set_fields_set = pydantic_slot_setter("__pydantic_fields_set__")
 
 
 class SharedFieldsSet(set[str]):
@@ -27,30 +26,19 @@ class SharedFieldsSet(set[str]):
     __slots__ = ()
 
 
-def share_fields_set(obj: Any, *, plus_adapter: bool = False) -> None:
-    """Replace ``obj``'s fields-set by the shared one with the same names (plus ``adapter`` if asked)."""
-    names = obj.__pydantic_fields_set__
-    pool = obj._shared_fields_sets  # one dict per model class, set when the class is defined (read through
-    # the object: through the class it would pass pydantic's metaclass hook)
-    last = pool.get(None)  # the set shared most recently: nearly always the one wanted
-    if (
-        last is not None
-        and names <= last
-        and len(last) == len(names) + (plus_adapter and "adapter" not in names)
-        and (not plus_adapter or "adapter" in last)
-    ):
-        _set_fields_set(obj, last)
-        return
-    key = frozenset(names) | _ADAPTER if plus_adapter else frozenset(names)
-    shared = pool.get(key)
+def shared_fields_set(obj: Any, names: frozenset[str]) -> SharedFieldsSet:
+    """The set shared by ``obj``'s class for exactly ``names`` (made on first use), remembered as the last one
+    shared: callers try ``obj._shared_fields_sets.get(None)`` first, nearly always the one wanted."""
+    pool: dict[frozenset[str] | None, SharedFieldsSet] = obj._shared_fields_sets  # one dict per model class
+    shared = pool.get(names)
     if shared is None:
-        shared = pool[key] = SharedFieldsSet(key)
+        shared = pool[names] = SharedFieldsSet(names)
     pool[None] = shared
-    _set_fields_set(obj, shared)
+    return shared
 
 
 def private_fields_set(obj: Any, name: str) -> None:
     """Before ``name`` is assigned on ``obj``: give it its own fields-set if the shared one lacks ``name``."""
     names = obj.__pydantic_fields_set__
     if type(names) is SharedFieldsSet and name not in names:
-        _set_fields_set(obj, set(names))
+        set_fields_set(obj, set(names))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ._deps import BaseModel, ConfigDict
+from ._deps import BaseModel, ConfigDict, ModelMetaclass
 from .enum import DiffSyncModelFlags, DiffSyncStatus
 from .exceptions import ObjectNotFound, ObjectStoreWrongType
-from .fieldsets import SharedFieldsSet, private_fields_set, share_fields_set
+from .fieldsets import SharedFieldsSet, private_fields_set, set_fields_set, shared_fields_set
 from .model_checks import AttrsPacker, FieldPlan, check_declarations, join_builder, uses_custom_serializers
 from .model_children import ChildIndex
+from .model_plan import forget_plans, known_plan, new_plan
 from .model_status import read_status, write_status
 
 if TYPE_CHECKING:
@@ -20,9 +21,23 @@ if TYPE_CHECKING:
 
 StrType = str  # ``str`` is shadowed by the ``str()`` method inside the class body
 _PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
+_ADAPTER = frozenset(("adapter",))
 
 
-class DiffSyncModel(BaseModel):
+class DiffSyncModelClass(ModelMetaclass):
+    """Pydantic's model metaclass; assigning or deleting a class attribute also drops the model plans
+    (see model_plan.py), so hot paths see a method or setting changed on a class after its first use."""
+
+    def __setattr__(cls, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        forget_plans()
+
+    def __delattr__(cls, name: str) -> None:
+        super().__delattr__(name)
+        forget_plans()
+
+
+class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
     """One object of a data source: identifiers, attributes, and unique ids of its children.
 
     Subclasses declare ``_modelname``, ``_identifiers``, optional ``_shortname``, ``_attributes`` and
@@ -31,8 +46,9 @@ class DiffSyncModel(BaseModel):
     """
 
     # Per-instance bookkeeping that is not model data: kept out of ``==``, copies and dumps. Read as plain
-    # attributes (set to None by model_post_init; unset only on copies, where pydantic's __getattr__ raises
-    # AttributeError), written through the slot descriptors (assignment would go through pydantic).
+    # attributes (set by model_post_init; unset only on copies and when a subclass's model_post_init skips
+    # super(): pydantic's __getattr__ then raises AttributeError), written through the slot descriptors
+    # (assignment would go through pydantic). None: not computed yet.
     __slots__ = ("_child_indexes", "_uid_cache", "_shortname_cache")
     if TYPE_CHECKING:
         _child_indexes: builtins.dict[StrType, ChildIndex] | None
@@ -51,9 +67,6 @@ class DiffSyncModel(BaseModel):
     _attrs_plan: ClassVar[FieldPlan | None] = None
     _children_fields: ClassVar[frozenset[str]] = frozenset()
     _fast_uid: ClassVar[bool] = False
-    # get_type() not overridden: hot paths read ``obj._modelname`` through the instance (a classmethod call
-    # reads it through pydantic's metaclass hook: about four times the cost)
-    _plain_type: ClassVar[bool] = True
     # staticmethod(function of __dict__ -> str) or None; see join_builder
     _uid_of: ClassVar[Any] = None
     _shortname_from_ids: ClassVar[bool] = False  # equal identifiers imply equal shortnames
@@ -80,7 +93,6 @@ class DiffSyncModel(BaseModel):
         cls._attrs_packer = AttrsPacker.of(cls._attrs_plan) if cls.get_attrs is DiffSyncModel.get_attrs else None
         plain_ids = cls.get_identifiers is DiffSyncModel.get_identifiers
         cls._ids_packer = AttrsPacker.of(cls._ids_plan) if plain_ids else None
-        cls._plain_type = cls.get_type.__func__ is DiffSyncModel.get_type.__func__  # type: ignore[attr-defined]
         cls._fast_uid = (
             cls.create_unique_id.__func__ is DiffSyncModel.create_unique_id.__func__  # type: ignore[attr-defined]
             and plain_ids
@@ -98,9 +110,16 @@ class DiffSyncModel(BaseModel):
         )
 
     def model_post_init(self, context: Any, /) -> None:
-        """Start with empty caches (reading an unset slot would be slow); subclasses should call super()."""
-        _set_uid(self, None)
-        _set_shortname(self, None)
+        """Fill the caches: the unique id and shortname when plain functions of the fields give them (a store
+        reads them without a call, see model_plan.py), else None; subclasses should call super()."""
+        values = self.__dict__
+        uid_of, shortname_of = self._uid_of, self._shortname_of
+        try:
+            _set_uid(self, uid_of(values) if uid_of is not None else None)
+            _set_shortname(self, shortname_of(values) if shortname_of is not None else None)
+        except KeyError:  # model_construct() without an identifier: computed when first asked, as before
+            _set_uid(self, None)
+            _set_shortname(self, None)
         set_child_indexes(self, None)
 
     def __setattr__(self, name: StrType, value: Any) -> None:
@@ -290,23 +309,33 @@ class DiffSyncModel(BaseModel):
         Raises ObjectStoreWrongType for a type not in ``_children``, ObjectAlreadyExists when the same
         unique id, or (for models with ``_shortname``) the same shortname, is already a child.
         """
-        fieldname = self._child_field(child, "store")
+        cls = type(child)
+        plan = known_plan(cls) or new_plan(cls)
+        fieldname = self._children.get(plan.modelname) or self._child_field(plan.modelname, "store")
         values = getattr(self, fieldname)
-        self._child_index(fieldname, values).add(values, self, child)
+        try:  # (the usual case of _child_index, inline)
+            indexes = self._child_indexes
+        except AttributeError:  # a copy
+            indexes = None
+        index = indexes.get(fieldname) if indexes else None
+        if index is None:
+            index = self._child_index(fieldname, values)
+        index.add(values, self, child, plan)
         adapter = self.__dict__["adapter"]
         if adapter is not None:
             adapter.store.object_changed(self)
 
     def _child_index(self, fieldname: StrType, values: list[StrType]) -> ChildIndex:
-        """The up-to-date index of this object's ``fieldname`` list (built on first use or after outside edits)."""
-        indexes = self._child_indexes_or_none()
+        """The index of this object's ``fieldname`` list, made on first use (call its ``sync`` before reading it)."""
+        try:
+            indexes = self._child_indexes
+        except AttributeError:  # a copy
+            indexes = None
         if indexes is None:
             indexes = {}
             set_child_indexes(self, indexes)
         index = indexes.get(fieldname)
-        if index is None or index.list_id != id(values) or index.length != len(values) or (
-            values and index.last != values[-1]
-        ):
+        if index is None:
             index = indexes[fieldname] = ChildIndex(values)
         return index
 
@@ -321,9 +350,10 @@ class DiffSyncModel(BaseModel):
 
         Raises ObjectStoreWrongType for a type not in ``_children``, ObjectNotFound if it is not a child.
         """
-        fieldname = self._child_field(child, "find and delete")
+        fieldname = self._child_field(child.get_type(), "find and delete")
         values = getattr(self, fieldname)
         index = self._child_index(fieldname, values)
+        index.sync(values)
         uid = child.get_unique_id()
         if not index.holds(values, uid):
             raise ObjectNotFound(f"{child} was not found as a child in {fieldname}")
@@ -331,8 +361,7 @@ class DiffSyncModel(BaseModel):
         if self.adapter is not None:
             self.adapter.store.object_changed(self)
 
-    def _child_field(self, child: DiffSyncModel, verb: StrType) -> StrType:
-        child_type = child._modelname if child._plain_type else child.get_type()
+    def _child_field(self, child_type: StrType, verb: StrType) -> StrType:
         try:
             return self._children[child_type]
         except KeyError:
@@ -356,5 +385,12 @@ def bind_adapter(obj: DiffSyncModel, adapter: Any) -> None:
     for objects still being filled, not for every stored parent).
     """
     obj.__dict__["adapter"] = adapter
-    share_fields_set(obj, plus_adapter=True)
+    names = obj.__pydantic_fields_set__
+    shared = obj._shared_fields_sets.get(None)  # (read through the object: through the class it would pass
+    # pydantic's metaclass hook) the set its class shared last: nearly always the one wanted
+    if shared is None or "adapter" not in shared or len(shared) != len(names) + ("adapter" not in names) or (
+        not names <= shared
+    ):
+        shared = shared_fields_set(obj, frozenset(names) | _ADAPTER)
+    set_fields_set(obj, shared)
     set_child_indexes(obj, None)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .exceptions import ObjectAlreadyExists, ObjectNotFound
+
+if TYPE_CHECKING:
+    from .model_plan import ModelPlan
 
 SCAN_LIMIT = 16  # up to this many children a list scan is cheaper (in time and memory) than a set
 
@@ -12,35 +15,54 @@ SCAN_LIMIT = 16  # up to this many children a list scan is cheaper (in time and 
 class ChildIndex:
     """Unique ids (and sibling shortnames) in one children field of one parent, kept beside the list.
 
-    The index remembers the identity, length and last item of the list it mirrors; the model rebuilds it
-    when any of them changed behind its back (direct ``append``/``pop``/``remove``, see
-    ``DiffSyncModel._child_index``); assigning the field drops the index (see ``DiffSyncModel.__setattr__``).
+    The index remembers the identity, length and last item of the list it mirrors, and starts over when
+    any of them changed behind its back (direct ``append``/``pop``/``remove``): ``add`` checks that itself,
+    other callers call ``sync`` first. Assigning the field drops the index (see ``DiffSyncModel.__setattr__``).
     """
 
     __slots__ = ("list_id", "length", "last", "uids", "shortnames")
 
     def __init__(self, values: list[str]) -> None:
+        self.reset(values)
+
+    def reset(self, values: list[str]) -> None:
+        """Mirror ``values`` as they are now."""
         self.list_id = id(values)
         self.length = len(values)
         self.last = values[-1] if values else None
         self.uids: set[str] | None = set(values) if len(values) > SCAN_LIMIT else None
         self.shortnames: dict[str, Any] | None = None
 
+    def sync(self, values: list[str]) -> None:
+        """Start over if ``values`` is not the list this index mirrors, as it was last seen."""
+        if self.list_id != id(values) or self.length != len(values) or (values and self.last != values[-1]):
+            self.reset(values)
+
     def holds(self, values: list[str], uid: str) -> bool:
         """Whether ``uid`` is in ``values`` (a scan of at most SCAN_LIMIT items, else a set lookup)."""
         return uid in (values if self.uids is None else self.uids)
 
-    def add(self, values: list[str], parent: Any, child: Any) -> None:
+    def add(self, values: list[str], parent: Any, child: Any, plan: ModelPlan) -> None:
         """Append ``child``'s unique id to ``values`` (``parent``'s children list) and record it.
 
-        Raises ObjectAlreadyExists when the unique id, or (for models with ``_shortname``) the
-        shortname of another sibling, is already there.
+        ``plan`` is the child class's plan. Raises ObjectAlreadyExists when the unique id, or (for models
+        with ``_shortname``) the shortname of another sibling, is already there.
         """
-        uid = child.get_unique_id()
-        if self.holds(values, uid):
-            raise ObjectAlreadyExists(f"Already storing a {child.get_type()} with unique_id {uid}", child)
-        if child._shortname:
-            shortname = child.get_shortname()
+        # (``sync`` and ``holds``, inline: a load runs this once per child)
+        if self.list_id != id(values) or self.length != len(values) or (values and self.last != values[-1]):
+            self.reset(values)
+        try:  # the caches, when the plan says they hold what the methods return (see model_plan.py)
+            uid = child._uid_cache if plan.cached_uid else None
+            shortname = child._shortname_cache if plan.cached_shortname else None
+        except AttributeError:  # a copy
+            uid = shortname = None
+        if uid is None:
+            uid = child.get_unique_id()
+        if uid in (values if self.uids is None else self.uids):
+            raise ObjectAlreadyExists(f"Already storing a {plan.modelname} with unique_id {uid}", child)
+        if plan.has_shortname:
+            if shortname is None:
+                shortname = child.get_shortname()
             names = self.shortnames
             if names is None:
                 names = self.shortnames = self._sibling_shortnames(values, parent, child)

@@ -6,6 +6,8 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectNotFound
+from ..model import bind_adapter
+from ..model_plan import known_plan, new_plan
 from . import BaseStore, ModelSpec
 
 if TYPE_CHECKING:
@@ -47,9 +49,21 @@ class LocalStore(BaseStore):
             raise ObjectNotFound(f"{modelname} {exc.args[0]} not present in {self}") from None
 
     def add(self, *, obj: DiffSyncModel) -> None:
-        objects = self._data[obj._modelname if obj._plain_type else obj.get_type()]  # (see DiffSyncModel._plain_type)
-        uid = obj.get_unique_id()
-        if self._admit(objects.get(uid), obj):
+        cls = type(obj)
+        plan = known_plan(cls) or new_plan(cls)
+        try:  # the cache, when the plan says it holds what get_unique_id() returns (see model_plan.py)
+            uid = obj._uid_cache if plan.cached_uid else None
+        except AttributeError:  # a copy
+            uid = None
+        if uid is None:
+            uid = obj.get_unique_id()
+        objects = self._data[plan.modelname]
+        existing = objects.get(uid)
+        if existing is None:  # (the usual case of _admit, inline)
+            objects[uid] = obj
+            if obj.__dict__["adapter"] is None and self.adapter is not None:
+                bind_adapter(obj, self.adapter)
+        elif self._admit(existing, obj):
             objects[uid] = obj
 
     def update(self, *, obj: DiffSyncModel) -> None:

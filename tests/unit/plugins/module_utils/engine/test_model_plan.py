@@ -1,0 +1,126 @@
+"""model_plan: hot paths read a class's settings from its plan, and a plan always mirrors its class as it is now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine import DiffSyncModel
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exceptions import ObjectAlreadyExists
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model_plan import (
+    PLANS,
+    known_plan,
+    new_plan,
+)
+from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.engine_models import (
+    Device,
+    Interface,
+    Network,
+)
+
+
+def plan_of(cls: type[DiffSyncModel]) -> Any:
+    return known_plan(cls) or new_plan(cls)
+
+
+def test_a_plan_holds_what_the_class_methods_give() -> None:
+    interface, device = plan_of(Interface), plan_of(Device)
+    assert (interface.modelname, interface.has_shortname, interface.has_children) == ("interface", True, False)
+    assert (device.modelname, device.has_shortname, device.children) == ("device", False, {"interface": "interfaces"})
+    assert interface.cached_uid and interface.cached_shortname
+    assert known_plan(Interface) is interface is PLANS[Interface]
+
+
+def test_a_class_overriding_the_identity_methods_is_not_read_from_the_caches() -> None:
+    class Custom(Interface):
+        def get_unique_id(self) -> str:
+            return f"custom-{self.name}"
+
+        def get_shortname(self) -> str:
+            return f"short-{self.description}"
+
+    plan = plan_of(Custom)
+    assert not plan.cached_uid
+    assert not plan.cached_shortname
+    network, device = Network(), Device(name="r1")
+    port = Custom(device_name="r1", name="eth0")
+    device.add_child(port)
+    network.add(port)
+    assert device.interfaces == ["custom-eth0"]
+    assert network.get("interface", "custom-eth0") is port
+    with pytest.raises(ObjectAlreadyExists, match="shortname 'short-'"):
+        device.add_child(Custom(device_name="r1", name="eth1"))
+
+
+def test_assigning_or_deleting_a_class_attribute_drops_every_plan() -> None:
+    class Port(Interface):
+        pass
+
+    before = plan_of(Port)
+    plan_of(Device)
+    Port.label = "set after use"  # type: ignore[attr-defined]
+    assert known_plan(Port) is None
+    assert known_plan(Device) is None
+    assert plan_of(Port) is not before
+    del Port.label  # type: ignore[attr-defined]
+    assert known_plan(Port) is None
+
+
+def test_identity_methods_set_on_a_class_after_its_first_use_are_honoured_by_add_and_add_child() -> None:
+    class Late(Interface):
+        pass
+
+    network, device = Network(), Device(name="r1")
+    first = Late(device_name="r1", name="eth0")
+    device.add_child(first)
+    network.add(first)
+    Late.get_unique_id = lambda self: f"late-{self.name}"  # type: ignore[method-assign]
+    Late.get_shortname = lambda self: "same"  # type: ignore[method-assign]
+    second = Late(device_name="r1", name="eth1")
+    network.add(second)
+    assert network.get("interface", "late-eth1") is second
+    other = Device(name="r2")
+    other.add_child(second)
+    assert other.interfaces == ["late-eth1"]
+    with pytest.raises(ObjectAlreadyExists, match="shortname 'same'"):
+        other.add_child(Late(device_name="r1", name="eth2"))
+
+
+def test_a_new_model_class_drops_the_plans_so_classes_built_at_run_time_do_not_pile_up() -> None:
+    plan_of(Interface)
+    for number in range(3):
+        type(f"Built{number}", (Interface,), {"__module__": __name__})
+    assert known_plan(Interface) is None
+
+
+def test_model_construct_without_an_identifier_still_works_and_its_unique_id_is_computed_when_asked() -> None:
+    partial = Interface.model_construct(name="eth0")
+    partial.device_name = "r7"
+    assert partial.get_unique_id() == "r7__eth0"
+
+
+def test_unique_id_and_shortname_are_ready_when_the_model_is_built() -> None:
+    port = Interface(device_name="r1", name="eth0")
+    assert (port._uid_cache, port._shortname_cache) == ("r1__eth0", "eth0")
+    port.name = "eth1"  # an identifier assigned: the caches are recomputed when next asked
+    assert (port.get_unique_id(), port.get_shortname()) == ("r1__eth1", "eth1")
+
+
+class SkipsSuper(Interface):
+    def model_post_init(self, context: Any, /) -> None:
+        """Leaves the caches unset."""
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Interface(device_name="r1", name="eth0").model_copy(),
+    lambda: SkipsSuper(device_name="r1", name="eth0"),
+], ids=["copy", "model_post_init without super()"])
+def test_objects_without_filled_caches_are_stored_and_attached_by_their_methods(make: Any) -> None:
+    network, device = Network(), Device(name="r1")
+    port = make()
+    device.add_child(port)
+    network.add(port)
+    assert device.interfaces == ["r1__eth0"]
+    assert network.get("interface", "r1__eth0") is port
+
