@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._deps import BaseModel, ConfigDict, ModelMetaclass
@@ -45,10 +46,11 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
     attributes and children. Declarations are checked when the subclass is defined.
     """
 
-    # Per-instance bookkeeping that is not model data: kept out of ``==``, copies and dumps. Read as plain
-    # attributes (set by model_post_init; unset only on copies and when a subclass's model_post_init skips
-    # super(): pydantic's __getattr__ then raises AttributeError), written through the slot descriptors
-    # (assignment would go through pydantic). None: not computed yet.
+    # Per-instance bookkeeping that is not model data: kept out of ``==``, copies and dumps. Unset until first
+    # computed (a store fills the unique id when it adds the object, add_child the shortname): no per-object
+    # hook runs when a model is built. Read and written through the slot descriptors' own __get__/__set__
+    # (bound once, below): an unset slot then raises AttributeError at once, where ``self._uid_cache`` would
+    # first run pydantic's __getattr__. None: not computed, or an identifier changed since.
     __slots__ = ("_child_indexes", "_uid_cache", "_shortname_cache")
     if TYPE_CHECKING:
         _child_indexes: builtins.dict[StrType, ChildIndex] | None
@@ -109,23 +111,10 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
             not cls._shortname or (cls._shortname_of is not None and set(cls._shortname) <= set(cls._identifiers))
         )
 
-    def model_post_init(self, context: Any, /) -> None:
-        """Fill the caches: the unique id and shortname when plain functions of the fields give them (a store
-        reads them without a call, see model_plan.py), else None; subclasses should call super()."""
-        values = self.__dict__
-        uid_of, shortname_of = self._uid_of, self._shortname_of
-        try:
-            _set_uid(self, uid_of(values) if uid_of is not None else None)
-            _set_shortname(self, shortname_of(values) if shortname_of is not None else None)
-        except KeyError:  # model_construct() without an identifier: computed when first asked, as before
-            _set_uid(self, None)
-            _set_shortname(self, None)
-        set_child_indexes(self, None)
-
     def __setattr__(self, name: StrType, value: Any) -> None:
         if name in self._identity_fields:  # the cached unique id / shortname would go stale
-            _set_uid(self, None)
-            _set_shortname(self, None)
+            set_uid_cache(self, None)
+            set_shortname_cache(self, None)
         elif name in self._children_fields:  # a new children list: its index must be rebuilt
             indexes = self._child_indexes_or_none()
             if indexes:
@@ -275,13 +264,13 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
     def get_unique_id(self) -> StrType:
         """The unique id built from the identifiers (cached until an identifier field is assigned)."""
         try:
-            uid = self._uid_cache
-        except AttributeError:  # a copy, or a subclass whose model_post_init skips super()
+            uid = get_uid_cache(self)
+        except AttributeError:  # not computed yet
             uid = None
         if uid is None:
             uid_of = self._uid_of  # same result as create_unique_id(**get_identifiers()) for str/int/... fields
             uid = uid_of(self.__dict__) if uid_of is not None else self.create_unique_id(**self.get_identifiers())
-            _set_uid(self, uid)
+            set_uid_cache(self, uid)
         return uid
 
     def get_shortname(self) -> StrType:
@@ -289,8 +278,8 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
         if not self._shortname:
             return self.get_unique_id()
         try:
-            shortname = self._shortname_cache
-        except AttributeError:
+            shortname = get_shortname_cache(self)
+        except AttributeError:  # not computed yet
             shortname = None
         if shortname is None:
             shortname_of = self._shortname_of
@@ -298,7 +287,7 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
                 shortname_of(self.__dict__) if shortname_of is not None
                 else "__".join([str(getattr(self, key)) for key in self._shortname])
             )
-            _set_shortname(self, shortname)
+            set_shortname_cache(self, shortname)
         return shortname
 
     # -- children ---------------------------------------------------------------------------------
@@ -314,23 +303,34 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
         fieldname = self._children.get(plan.modelname) or self._child_field(plan.modelname, "store")
         values = getattr(self, fieldname)
         try:  # (the usual case of _child_index, inline)
-            indexes = self._child_indexes
-        except AttributeError:  # a copy
+            indexes = get_child_indexes(self)
+        except AttributeError:  # no child added yet
             indexes = None
         index = indexes.get(fieldname) if indexes else None
         if index is None:
             index = self._child_index(fieldname, values)
-        index.add(values, self, child, plan)
+        try:  # the caches hold what the methods return when the plan says so (see model_plan.py)
+            uid = get_uid_cache(child) if plan.cached_uid else None
+        except AttributeError:  # not computed yet
+            uid = None
+        if uid is None:
+            uid = child.get_unique_id()
+        shortname = None
+        if plan.has_shortname:
+            shortname_of = plan.shortname_of
+            if shortname_of is not None:  # what get_shortname() computes, without the call; cached for it
+                shortname = shortname_of(child.__dict__)
+                set_shortname_cache(child, shortname)
+            else:
+                shortname = child.get_shortname()
+        index.add(values, self, child, uid, shortname)
         adapter = self.__dict__["adapter"]
         if adapter is not None:
             adapter.store.object_changed(self)
 
     def _child_index(self, fieldname: StrType, values: list[StrType]) -> ChildIndex:
         """The index of this object's ``fieldname`` list, made on first use (call its ``sync`` before reading it)."""
-        try:
-            indexes = self._child_indexes
-        except AttributeError:  # a copy
-            indexes = None
+        indexes = self._child_indexes_or_none()
         if indexes is None:
             indexes = {}
             set_child_indexes(self, indexes)
@@ -341,8 +341,8 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
 
     def _child_indexes_or_none(self) -> builtins.dict[StrType, ChildIndex] | None:
         try:
-            return self._child_indexes
-        except AttributeError:  # a copy
+            return get_child_indexes(self)
+        except AttributeError:  # no child added yet
             return None
 
     def remove_child(self, child: DiffSyncModel) -> None:
@@ -371,9 +371,14 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
             ) from None
 
 
-# The slots' setters, bound once (``descriptor.__set__`` looked up on every call costs twice as much).
-_set_uid = DiffSyncModel.__dict__["_uid_cache"].__set__
-_set_shortname = DiffSyncModel.__dict__["_shortname_cache"].__set__
+# The slots' getters and setters, bound once (``descriptor.__set__`` looked up on every call costs twice as much).
+get_uid_cache: Callable[[DiffSyncModel], StrType | None] = DiffSyncModel.__dict__["_uid_cache"].__get__
+set_uid_cache = DiffSyncModel.__dict__["_uid_cache"].__set__
+get_shortname_cache: Callable[[DiffSyncModel], StrType | None] = DiffSyncModel.__dict__["_shortname_cache"].__get__
+set_shortname_cache = DiffSyncModel.__dict__["_shortname_cache"].__set__
+get_child_indexes: Callable[[DiffSyncModel], builtins.dict[StrType, ChildIndex] | None] = (
+    DiffSyncModel.__dict__["_child_indexes"].__get__
+)
 set_child_indexes = DiffSyncModel.__dict__["_child_indexes"].__set__
 
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .exceptions import ObjectAlreadyExists, ObjectNotFound
-
-if TYPE_CHECKING:
-    from .model_plan import ModelPlan
 
 SCAN_LIMIT = 16  # up to this many children a list scan is cheaper (in time and memory) than a set
 
@@ -42,27 +39,18 @@ class ChildIndex:
         """Whether ``uid`` is in ``values`` (a scan of at most SCAN_LIMIT items, else a set lookup)."""
         return uid in (values if self.uids is None else self.uids)
 
-    def add(self, values: list[str], parent: Any, child: Any, plan: ModelPlan) -> None:
-        """Append ``child``'s unique id to ``values`` (``parent``'s children list) and record it.
+    def add(self, values: list[str], parent: Any, child: Any, uid: str, shortname: str | None) -> None:
+        """Append ``child``'s unique id ``uid`` to ``values`` (``parent``'s children list) and record it.
 
-        ``plan`` is the child class's plan. Raises ObjectAlreadyExists when the unique id, or (for models
-        with ``_shortname``) the shortname of another sibling, is already there.
+        ``shortname``: the child's, or None for models without ``_shortname``. Raises ObjectAlreadyExists
+        when the unique id, or the shortname of another sibling, is already there.
         """
         # (``sync`` and ``holds``, inline: a load runs this once per child)
         if self.list_id != id(values) or self.length != len(values) or (values and self.last != values[-1]):
             self.reset(values)
-        try:  # the caches, when the plan says they hold what the methods return (see model_plan.py)
-            uid = child._uid_cache if plan.cached_uid else None
-            shortname = child._shortname_cache if plan.cached_shortname else None
-        except AttributeError:  # a copy
-            uid = shortname = None
-        if uid is None:
-            uid = child.get_unique_id()
         if uid in (values if self.uids is None else self.uids):
-            raise ObjectAlreadyExists(f"Already storing a {plan.modelname} with unique_id {uid}", child)
-        if plan.has_shortname:
-            if shortname is None:
-                shortname = child.get_shortname()
+            raise ObjectAlreadyExists(f"Already storing a {child.get_type()} with unique_id {uid}", child)
+        if shortname is not None:
             names = self.shortnames
             if names is None:
                 names = self.shortnames = self._sibling_shortnames(values, parent, child)

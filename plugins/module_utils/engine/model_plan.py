@@ -18,7 +18,7 @@ import inspect
 from collections.abc import Callable
 from operator import methodcaller
 from types import FunctionType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .model import DiffSyncModel
@@ -30,7 +30,7 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
 
     __slots__ = (
         "attrs_packer", "cached_shortname", "cached_uid", "children", "get_shortname", "has_children",
-        "has_shortname", "ids_packer", "modelname", "shortname_from_ids",
+        "has_shortname", "ids_packer", "modelname", "shortname_from_ids", "shortname_of", "uid_of",
     )
 
     def __init__(self, cls: type[DiffSyncModel]) -> None:
@@ -40,9 +40,14 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
         self.children: dict[str, str] = cls._children  # {child model name: field name}
         self.has_children: bool = bool(cls._children)
         self.has_shortname: bool = bool(cls._shortname)
-        # the object's cache slot holds what the method returns (None: not computed yet, call the method)
+        # the object's cache slot holds what the method returns (unset or None: not computed yet, call it)
         self.cached_uid: bool = _inherited(cls, DiffSyncModel, "get_unique_id")
         self.cached_shortname: bool = _inherited(cls, DiffSyncModel, "get_shortname")
+        # what the method computes, as a function of ``obj.__dict__`` (None: call the method)
+        self.uid_of: Callable[[dict[str, Any]], str] | None = cls._uid_of if self.cached_uid else None
+        self.shortname_of: Callable[[dict[str, Any]], str] | None = (
+            cls._shortname_of if self.cached_shortname and cls._shortname else None
+        )
         self.attrs_packer: AttrsPacker | None = cls._attrs_packer
         self.ids_packer: AttrsPacker | None = cls._ids_packer
         self.shortname_from_ids: bool = cls._shortname_from_ids

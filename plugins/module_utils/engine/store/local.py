@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectNotFound
-from ..model import bind_adapter
+from ..model import bind_adapter, set_uid_cache
 from ..model_plan import known_plan, new_plan
 from . import BaseStore, ModelSpec
 
@@ -51,11 +51,11 @@ class LocalStore(BaseStore):
     def add(self, *, obj: DiffSyncModel) -> None:
         cls = type(obj)
         plan = known_plan(cls) or new_plan(cls)
-        try:  # the cache, when the plan says it holds what get_unique_id() returns (see model_plan.py)
-            uid = obj._uid_cache if plan.cached_uid else None
-        except AttributeError:  # a copy
-            uid = None
-        if uid is None:
+        uid_of = plan.uid_of
+        if uid_of is not None:  # what get_unique_id() computes, without the call (see model_plan.py); cached for it
+            uid = uid_of(obj.__dict__)
+            set_uid_cache(obj, uid)
+        else:
             uid = obj.get_unique_id()
         objects = self._data[plan.modelname]
         existing = objects.get(uid)

@@ -8,6 +8,10 @@ import pytest
 
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine import DiffSyncModel
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exceptions import ObjectAlreadyExists
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model import (
+    get_shortname_cache,
+    get_uid_cache,
+)
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model_plan import (
     PLANS,
     known_plan,
@@ -100,10 +104,16 @@ def test_model_construct_without_an_identifier_still_works_and_its_unique_id_is_
     assert partial.get_unique_id() == "r7__eth0"
 
 
-def test_unique_id_and_shortname_are_ready_when_the_model_is_built() -> None:
+def test_the_store_and_the_parent_fill_the_caches_the_methods_then_read() -> None:
     port = Interface(device_name="r1", name="eth0")
-    assert (port._uid_cache, port._shortname_cache) == ("r1__eth0", "eth0")
-    port.name = "eth1"  # an identifier assigned: the caches are recomputed when next asked
+    with pytest.raises(AttributeError):  # nothing runs per object when a model is built
+        get_uid_cache(port)
+    Network().add(port)
+    assert get_uid_cache(port) == "r1__eth0"
+    Device(name="r1").add_child(port)
+    assert get_shortname_cache(port) == "eth0"
+    port.name = "eth1"  # an identifier assigned: recomputed when next asked
+    assert (get_uid_cache(port), get_shortname_cache(port)) == (None, None)
     assert (port.get_unique_id(), port.get_shortname()) == ("r1__eth1", "eth1")
 
 
