@@ -30,7 +30,7 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
 
     __slots__ = (
         "attrs_packer", "cached_shortname", "cached_uid", "children", "get_shortname", "has_children",
-        "has_shortname", "ids_packer", "modelname", "shortname_from_ids", "shortname_of", "uid_of",
+        "has_shortname", "ids_packer", "modelname", "set_status", "shortname_from_ids", "shortname_of", "uid_of",
     )
 
     def __init__(self, cls: type[DiffSyncModel]) -> None:
@@ -51,10 +51,9 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
         self.attrs_packer: AttrsPacker | None = cls._attrs_packer
         self.ids_packer: AttrsPacker | None = cls._ids_packer
         self.shortname_from_ids: bool = cls._shortname_from_ids
-        method = inspect.getattr_static(cls, "get_shortname")  # a plain method is called as a function
-        self.get_shortname: Callable[[DiffSyncModel], str] = (
-            method if isinstance(method, FunctionType) else methodcaller("get_shortname")
-        )
+        # methods called as functions (no bound method, no read through pydantic's hook) when they are plain ones
+        self.get_shortname: Callable[[DiffSyncModel], str] = _as_function(cls, "get_shortname")
+        self.set_status: Callable[..., None] = _as_function(cls, "set_status")
 
 
 PLANS: dict[type, ModelPlan] = {}
@@ -72,6 +71,12 @@ def new_plan(cls: type[DiffSyncModel]) -> ModelPlan:
 def forget_plans() -> None:
     """Drop every plan: a model class changed."""
     PLANS.clear()
+
+
+def _as_function(cls: type, name: str) -> Callable[..., Any]:
+    """``cls``'s method ``name`` as a function of the object (a ``methodcaller`` when it is not a plain method)."""
+    method = inspect.getattr_static(cls, name)
+    return method if isinstance(method, FunctionType) else methodcaller(name)
 
 
 def _inherited(cls: type, base: type, name: str) -> bool:

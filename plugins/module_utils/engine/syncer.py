@@ -11,6 +11,7 @@ from .diff import Diff, DiffElement
 from .enum import DiffSyncActions, DiffSyncFlags, DiffSyncModelFlags, DiffSyncStatus
 from .exceptions import ObjectCrudException, ObjectNotCreated, ObjectNotDeleted, ObjectNotUpdated
 from .logging import get_logger
+from .model_plan import known_plan, new_plan
 from .report import OperationResult, SyncReport
 
 if TYPE_CHECKING:
@@ -139,8 +140,9 @@ class DiffSyncSyncer:
             ):
                 # An unchanged leaf the differ matched (it gives equal sides one tuple of values, and a built
                 # attribute dict clears its side's tuple): what _sync_element would do, without its nested calls.
+                cls = type(known)
                 try:
-                    known.set_status(_UNKNOWN)
+                    (known_plan(cls) or new_plan(cls)).set_status(known, _UNKNOWN)
                 except Exception as exc:
                     self._annotate(exc, child)
                     raise

@@ -415,6 +415,27 @@ def test_models_overriding_set_status_are_called_for_unchanged_objects() -> None
     assert ("r2__eth0", DiffSyncStatus.UNKNOWN) in calls  # a child of an unchanged device
 
 
+def test_a_set_status_assigned_to_a_class_after_a_sync_is_called_by_the_next_one() -> None:
+    class LateInterface(Network.interface):  # type: ignore[name-defined,misc]
+        pass
+
+    class LateNetwork(Network):
+        interface = LateInterface
+
+    source, target = pair(LateNetwork)
+    target.sync_from(source)
+    calls: list[str] = []
+    original = LateInterface.set_status
+
+    def counting(self: Any, status: DiffSyncStatus, message: str = "") -> None:
+        calls.append(self.get_unique_id())
+        original(self, status, message)
+
+    LateInterface.set_status = counting  # type: ignore[method-assign]
+    target.sync_from(source)  # nothing left to change: every object is an unchanged one
+    assert "r2__eth0" in calls
+
+
 def test_an_error_setting_the_status_of_an_unchanged_leaf_names_that_leaf_once() -> None:
     class StuckInterface(Network.interface):  # type: ignore[name-defined,misc]
         def set_status(self, status: DiffSyncStatus, message: str = "") -> None:
