@@ -219,7 +219,9 @@ class Adapter:  # pylint: disable=too-many-public-methods
 
     def add(self, obj: DiffSyncModel) -> None:
         """Store ``obj``; ObjectAlreadyExists when its unique id, or a top-level shortname, is taken."""
-        tracked = self._tracks_shortname(obj)
+        cls = type(obj)
+        plan = known_plan(cls) or new_plan(cls)
+        tracked = plan.has_shortname and plan.modelname in self.top_level  # (_tracks_shortname, inline: hot in a load)
         if tracked:
             self._shortnames.check(self.store, obj, self)
         self.store.add(obj=obj)

@@ -382,8 +382,12 @@ get_child_indexes: Callable[[DiffSyncModel], builtins.dict[StrType, ChildIndex] 
 set_child_indexes = DiffSyncModel.__dict__["_child_indexes"].__set__
 
 
-def bind_adapter(obj: DiffSyncModel, adapter: Any) -> None:
+FieldsSetPool = builtins.dict[frozenset[StrType] | None, SharedFieldsSet]
+
+
+def bind_adapter(obj: DiffSyncModel, adapter: Any, fields_sets: FieldsSetPool | None = None) -> None:
     """Set ``obj.adapter`` as pydantic would (value and fields-set), without the cost of ``__setattr__``.
+    ``fields_sets``: its class's pool of shared fields-sets, when the caller has it at hand (its plan's).
 
     The object then shares its fields-set with its peers (see fieldsets.py), and drops the index of its
     children lists: once stored, a later ``add_child`` rebuilds it through the adapter (memory is kept
@@ -391,8 +395,9 @@ def bind_adapter(obj: DiffSyncModel, adapter: Any) -> None:
     """
     obj.__dict__["adapter"] = adapter
     names = obj.__pydantic_fields_set__
-    shared = obj._shared_fields_sets.get(None)  # (read through the object: through the class it would pass
-    # pydantic's metaclass hook) the set its class shared last: nearly always the one wanted
+    if fields_sets is None:
+        fields_sets = obj._shared_fields_sets
+    shared = fields_sets.get(None)  # the set its class shared last: nearly always the one wanted
     if shared is None or "adapter" not in shared or len(shared) != len(names) + ("adapter" not in names) or (
         not names <= shared
     ):

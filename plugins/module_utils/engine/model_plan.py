@@ -29,7 +29,7 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
     """One model class's settings, as its methods would give them."""
 
     __slots__ = (
-        "attrs_packer", "cached_shortname", "cached_uid", "children", "get_shortname", "has_children",
+        "attrs_packer", "cached_shortname", "cached_uid", "children", "fields_sets", "get_shortname", "has_children",
         "has_shortname", "ids_packer", "modelname", "set_status", "shortname_from_ids", "shortname_of", "uid_of",
     )
 
@@ -48,6 +48,7 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
         self.shortname_of: Callable[[dict[str, Any]], str] | None = (
             cls._shortname_of if self.cached_shortname and cls._shortname else None
         )
+        self.fields_sets: dict[frozenset[str] | None, Any] = cls._shared_fields_sets  # (see fieldsets.py)
         self.attrs_packer: AttrsPacker | None = cls._attrs_packer
         self.ids_packer: AttrsPacker | None = cls._ids_packer
         self.shortname_from_ids: bool = cls._shortname_from_ids
