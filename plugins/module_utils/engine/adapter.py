@@ -219,9 +219,7 @@ class Adapter:  # pylint: disable=too-many-public-methods
 
     def add(self, obj: DiffSyncModel) -> None:
         """Store ``obj``; ObjectAlreadyExists when its unique id, or a top-level shortname, is taken."""
-        cls = type(obj)
-        plan = known_plan(cls) or new_plan(cls)
-        tracked = plan.has_shortname and plan.modelname in self.top_level  # (_tracks_shortname, inline: hot in a load)
+        tracked = self._tracks_shortname(obj)
         if tracked:
             self._shortnames.check(self.store, obj, self)
         self.store.add(obj=obj)

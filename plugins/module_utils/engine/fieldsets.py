@@ -26,10 +26,9 @@ class SharedFieldsSet(set[str]):
     __slots__ = ()
 
 
-def shared_fields_set(obj: Any, names: frozenset[str]) -> SharedFieldsSet:
-    """The set shared by ``obj``'s class for exactly ``names`` (made on first use), remembered as the last one
-    shared: callers try ``obj._shared_fields_sets.get(None)`` first, nearly always the one wanted."""
-    pool: dict[frozenset[str] | None, SharedFieldsSet] = obj._shared_fields_sets  # one dict per model class
+def shared_fields_set(pool: dict[frozenset[str] | None, SharedFieldsSet], names: frozenset[str]) -> SharedFieldsSet:
+    """The set in ``pool`` (a model class's ``_shared_fields_sets``) for exactly ``names``, made on first use and
+    remembered as the last one shared: callers try ``pool.get(None)`` first, nearly always the one wanted."""
     shared = pool.get(names)
     if shared is None:
         shared = pool[names] = SharedFieldsSet(names)

@@ -302,13 +302,13 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
         plan = known_plan(cls) or new_plan(cls)
         fieldname = self._children.get(plan.modelname) or self._child_field(plan.modelname, "store")
         values = getattr(self, fieldname)
-        try:  # (the usual case of _child_index, inline)
+        try:  # (_child_indexes_or_none, inline: a load runs this once per child; _child_index makes what is missing)
             indexes = get_child_indexes(self)
         except AttributeError:  # no child added yet
             indexes = None
         index = indexes.get(fieldname) if indexes else None
         if index is None:
-            index = self._child_index(fieldname, values)
+            index = self._child_index(fieldname, values, indexes)
         try:  # the caches hold what the methods return when the plan says so (see model_plan.py)
             uid = get_uid_cache(child) if plan.cached_uid else None
         except AttributeError:  # not computed yet
@@ -328,9 +328,11 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
         if adapter is not None:
             adapter.store.object_changed(self)
 
-    def _child_index(self, fieldname: StrType, values: list[StrType]) -> ChildIndex:
-        """The index of this object's ``fieldname`` list, made on first use (call its ``sync`` before reading it)."""
-        indexes = self._child_indexes_or_none()
+    def _child_index(
+        self, fieldname: StrType, values: list[StrType], indexes: builtins.dict[StrType, ChildIndex] | None
+    ) -> ChildIndex:
+        """The index of this object's ``fieldname`` list, made on first use (call its ``sync`` before reading it).
+        ``indexes``: this object's index dict as the caller read it (``_child_indexes_or_none()``)."""
         if indexes is None:
             indexes = {}
             set_child_indexes(self, indexes)
@@ -352,7 +354,7 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
         """
         fieldname = self._child_field(child.get_type(), "find and delete")
         values = getattr(self, fieldname)
-        index = self._child_index(fieldname, values)
+        index = self._child_index(fieldname, values, self._child_indexes_or_none())
         index.sync(values)
         uid = child.get_unique_id()
         if not index.holds(values, uid):
@@ -401,6 +403,6 @@ def bind_adapter(obj: DiffSyncModel, adapter: Any, fields_sets: FieldsSetPool | 
     if shared is None or "adapter" not in shared or len(shared) != len(names) + ("adapter" not in names) or (
         not names <= shared
     ):
-        shared = shared_fields_set(obj, frozenset(names) | _ADAPTER)
+        shared = shared_fields_set(fields_sets, frozenset(names) | _ADAPTER)
     set_fields_set(obj, shared)
     set_child_indexes(obj, None)

@@ -29,7 +29,7 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
     """One model class's settings, as its methods would give them."""
 
     __slots__ = (
-        "attrs_packer", "cached_shortname", "cached_uid", "children", "fields_sets", "get_shortname", "has_children",
+        "attrs_packer", "cached_shortname", "cached_uid", "fields_sets", "get_shortname", "has_children",
         "has_shortname", "ids_packer", "modelname", "set_status", "shortname_from_ids", "shortname_of", "uid_of",
     )
 
@@ -37,7 +37,6 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
         from .model import DiffSyncModel  # pylint: disable=import-outside-toplevel  # (model.py imports this module)
 
         self.modelname: str = cls.get_type()
-        self.children: dict[str, str] = cls._children  # {child model name: field name}
         self.has_children: bool = bool(cls._children)
         self.has_shortname: bool = bool(cls._shortname)
         # the object's cache slot holds what the method returns (unset or None: not computed yet, call it)
