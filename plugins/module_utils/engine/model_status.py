@@ -53,6 +53,20 @@ def write_status(self: Any, status: DiffSyncStatus, message: str = "") -> None:
     _set_private(self, state)
 
 
+def mark_unknown(objects: list[Any]) -> None:
+    """``write_status(obj, DiffSyncStatus.UNKNOWN)`` for each of ``objects``, in one loop (a sync marks every
+    unchanged object so)."""
+    unknown = DiffSyncStatus.UNKNOWN
+    key = (id(unknown), "")
+    state = _shared.get(key) or _share(key, unknown, "")
+    for obj in objects:
+        private = obj.__pydantic_private__
+        if private is None or type(private) is SharedStatus:
+            _set_private(obj, state)
+        else:  # private attributes of its own
+            write_status(obj, unknown)
+
+
 def _share(key: tuple[int, str], status: DiffSyncStatus, message: str) -> SharedStatus:
     """A new read-only status dict for ``status`` and ``message``, kept under ``key`` while the cache has room."""
     state = SharedStatus({STATUS: status, MESSAGE: message})

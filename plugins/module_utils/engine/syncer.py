@@ -12,6 +12,7 @@ from .enum import DiffSyncActions, DiffSyncFlags, DiffSyncModelFlags, DiffSyncSt
 from .exceptions import ObjectCrudException, ObjectNotCreated, ObjectNotDeleted, ObjectNotUpdated
 from .logging import get_logger
 from .model_plan import known_plan, new_plan
+from .model_status import mark_unknown, write_status
 from .report import OperationResult, SyncReport
 
 if TYPE_CHECKING:
@@ -132,23 +133,41 @@ class DiffSyncSyncer:
     def _sync_children(self, element: DiffElement, parent: DiffSyncModel | None) -> bool:
         changed = False
         quiet = not self._log_unchanged
-        for child in element.get_children():
-            known = child._dst_model
-            values = child._source_values
-            if quiet and known is not None and values is not None and values is child._dest_values and (
-                child._child_diff is None
-            ):
-                # An unchanged leaf the differ matched (it gives equal sides one tuple of values, and a built
-                # attribute dict clears its side's tuple): what _sync_element would do, without its nested calls.
-                cls = type(known)
-                try:
-                    (known_plan(cls) or new_plan(cls)).set_status(known, _UNKNOWN)
-                except Exception as exc:
-                    self._annotate(exc, child)
-                    raise
-                self.incr_elements_processed()
-                continue
-            changed |= self.sync_diff_element(child, parent_model=parent)
+        # Without a progress callback, unchanged leaves are counted, and marked UNKNOWN, together when the loop
+        # ends (or stops on an error): the same outcome as one at a time, without two calls per leaf.
+        batch = self.callback is None
+        leaves: list[DiffSyncModel] = []  # unchanged leaves whose class has the plain set_status
+        counted = 0
+        try:
+            for child in element.get_children():
+                known = child._dst_model
+                values = child._source_values
+                if quiet and known is not None and values is not None and values is child._dest_values and (
+                    child._child_diff is None
+                ):
+                    # An unchanged leaf the differ matched (it gives equal sides one tuple of values, and a built
+                    # attribute dict clears its side's tuple): what _sync_element would do, without its nested calls.
+                    cls = type(known)
+                    set_status = (known_plan(cls) or new_plan(cls)).set_status
+                    if batch and set_status is write_status:
+                        leaves.append(known)
+                        counted += 1
+                        continue
+                    try:
+                        set_status(known, _UNKNOWN)
+                    except Exception as exc:
+                        self._annotate(exc, child)
+                        raise
+                    if batch:
+                        counted += 1
+                    else:
+                        self.incr_elements_processed()
+                    continue
+                changed |= self.sync_diff_element(child, parent_model=parent)
+        finally:
+            if leaves:
+                mark_unknown(leaves)
+            self.elements_processed += counted
         return changed
 
     def _store_result(

@@ -5,7 +5,11 @@ from __future__ import annotations
 from pydantic import PrivateAttr
 
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine import DiffSyncModel, DiffSyncStatus
-from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model_status import read_status, write_status
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model_status import (
+    mark_unknown,
+    read_status,
+    write_status,
+)
 
 
 class Port(DiffSyncModel):
@@ -70,3 +74,16 @@ def test_many_distinct_messages_still_read_back() -> None:
     for i, port in enumerate(ports):
         port.set_status(DiffSyncStatus.ERROR, f"error {i}")
     assert [p.get_status()[1] for p in ports] == [f"error {i}" for i in range(400)]
+
+
+def test_mark_unknown_sets_unknown_on_shared_unset_and_own_private_dicts() -> None:
+    fresh, shared, own = Port(name="a"), Port(name="b"), Tagged(name="c")
+    shared.set_status(DiffSyncStatus.SUCCESS, "Created successfully")
+    own.set_status(DiffSyncStatus.ERROR, "e")
+    other = Port(name="d")
+    other.set_status(DiffSyncStatus.SUCCESS, "Created successfully")
+    mark_unknown([fresh, shared, own])
+    assert [read_status(obj) for obj in (fresh, shared, own)] == [(DiffSyncStatus.UNKNOWN, "")] * 3
+    assert fresh.__pydantic_private__ is shared.__pydantic_private__  # one shared read-only dict
+    assert own._tag == "t" and own.__pydantic_private__ is not fresh.__pydantic_private__
+    assert read_status(other) == (DiffSyncStatus.SUCCESS, "Created successfully")  # the shared dict was not edited

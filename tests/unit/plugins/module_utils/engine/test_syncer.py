@@ -486,3 +486,18 @@ def test_an_unchanged_parent_with_a_changed_child_is_not_looked_up_again() -> No
     assert target.get("interface", "r2__eth0").get_status() == (DiffSyncStatus.SUCCESS, "Updated successfully")
     assert target.get("interface", "r2__eth0").description == "renamed uplink"
     assert not target.diff_from(source).has_diffs()
+
+
+def test_an_error_mid_walk_leaves_the_unchanged_leaves_before_it_marked_and_counted() -> None:
+    source, target = faulty_pair(**{"create r1__eth1": RuntimeError("backend down")})
+    for obj in target.get_all("interface"):
+        obj.set_status(DiffSyncStatus.SUCCESS, "before")
+    diff = target.diff_from(source)
+    r1 = next(element for element in diff.get_children() if element.name == "r1")
+    assert [child.name for child in r1.get_children()][:2] == ["eth0", "eth1"]  # eth0 (unchanged) comes first
+    syncer = DiffSyncSyncer(diff=diff, src_diffsync=source, dst_diffsync=target, flags=DiffSyncFlags.NONE)
+    with pytest.raises(RuntimeError, match="backend down"):
+        syncer.perform_sync()
+    assert syncer.elements_processed == 2  # r1 (updated) and its unchanged eth0, as one call per element counts
+    assert target.get("interface", "r1__eth0").get_status() == (DiffSyncStatus.UNKNOWN, "")
+    assert target.get("interface", "r2__eth0").get_status() == (DiffSyncStatus.SUCCESS, "before")  # not reached
