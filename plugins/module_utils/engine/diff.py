@@ -11,6 +11,7 @@ from typing import Any
 from .enum import DiffSyncActions
 from .exceptions import ObjectAlreadyExists
 from .model import DiffSyncModel
+from .model_plan import known_plan, new_plan
 
 StrType = str  # ``str`` is shadowed by the ``str()`` methods below
 _ORDER_NAMES: builtins.dict[StrType, StrType] = {}
@@ -334,9 +335,14 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
 
     def new_keys(self) -> builtins.dict[StrType, Any]:
         """A fresh copy of ``keys`` (read from the object when the element holds none yet, without keeping it)."""
-        if isinstance(self._keys, DiffSyncModel):
-            return self._keys.get_identifiers()
-        return dict(self.keys)
+        keys = self._keys
+        if not isinstance(keys, DiffSyncModel):
+            return dict(self.keys)
+        cls = type(keys)
+        packer = (known_plan(cls) or new_plan(cls)).ids_packer
+        if packer is None:
+            return keys.get_identifiers()
+        return dict(zip(packer.names, packer.values(keys.__dict__), strict=True))  # what get_identifiers() returns
 
     def add_child(self, element: DiffElement) -> None:
         """Attach a child element (names must be unique per type)."""

@@ -243,10 +243,9 @@ class DiffSyncSyncer:
         else:
             uid = getattr(self.dst_diffsync, element.type).create_unique_id(**keys)
         value = _STATUS_VALUES.get(id(status)) or status.value
-        self.report.record(OperationResult(
-            action=action, model=element.type, unique_id=uid, keys=keys,
-            attrs=attrs if attrs is not None else element.new_values(), status=value, message=message,
-            error=f"{type(error).__name__}: {error}" if error else None,
+        self.report.record(OperationResult(  # (positional: action, model, unique_id, keys, attrs, ...)
+            action, element.type, uid, keys, attrs if attrs is not None else element.new_values(), value, message,
+            f"{type(error).__name__}: {error}" if error else None,
         ))
         level = _LOG_LEVELS.get(id(status), logging.ERROR)
         if _log.isEnabledFor(level):

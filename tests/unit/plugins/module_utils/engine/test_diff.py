@@ -244,3 +244,25 @@ def test_diff_children_is_an_ordered_dict_of_groups_that_creates_missing_ones() 
     assert diff.children["vlan"] == {} and list(diff.children) == ["vlan"]
     diff.add(DiffElement("device", "r1", {"name": "r1"}))
     assert list(diff.children) == ["vlan", "device"] and diff.groups() == ["vlan", "device"]
+
+
+def test_new_keys_of_a_differ_built_element_is_a_fresh_copy_of_the_identifiers() -> None:
+    source, target = pair()
+    element = next(element for element in target.diff_from(source).get_children() if element.name == "r1")
+    first = element.new_keys()
+    assert first == {"name": "r1"} == source.get("device", "r1").get_identifiers()
+    first["name"] = "changed"
+    assert element.new_keys() == {"name": "r1"}
+    assert element.keys == {"name": "r1"}
+
+
+def test_new_keys_uses_an_overridden_get_identifiers() -> None:
+    source, _target = pair()
+
+    class Renamed(type(source.get("device", "r1"))):  # type: ignore[misc]
+        def get_identifiers(self) -> dict[str, Any]:
+            return {"name": self.name.upper()}
+
+    element = DiffElement("device", "r1", {"name": "r1"})
+    element._keys = Renamed(name="r1")  # what the differ stores: the object to read the keys from
+    assert element.new_keys() == {"name": "R1"}
