@@ -28,7 +28,8 @@ class SharedFieldsSet(set[str]):
 
 def shared_fields_set(pool: dict[frozenset[str] | None, SharedFieldsSet], names: frozenset[str]) -> SharedFieldsSet:
     """The set in ``pool`` (a model class's ``_shared_fields_sets``) for exactly ``names``, made on first use and
-    remembered as the last one shared: callers try ``pool.get(None)`` first, nearly always the one wanted."""
+    remembered as the last one shared: callers try ``pool.get(None)`` first, nearly always the one wanted.
+    The only caller, ``bind_adapter``, always includes ``"adapter"`` in ``names``."""
     shared = pool.get(names)
     if shared is None:
         shared = pool[names] = SharedFieldsSet(names)

@@ -12,7 +12,7 @@ from .exceptions import ObjectNotFound, ObjectStoreWrongType
 from .fieldsets import SharedFieldsSet, private_fields_set, set_fields_set, shared_fields_set
 from .model_checks import AttrsPacker, FieldPlan, check_declarations, join_builder, uses_custom_serializers
 from .model_children import ChildIndex
-from .model_plan import forget_plans, known_plan, new_plan
+from .model_plan import ModelPlan, forget_plans, known_plan, new_plan
 from .model_status import read_status, write_status
 
 if TYPE_CHECKING:
@@ -318,11 +318,8 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
         shortname = None
         if plan.has_shortname:
             shortname_of = plan.shortname_of
-            if shortname_of is not None:  # what get_shortname() computes, without the call; cached for it
-                shortname = shortname_of(child.__dict__)
-                set_shortname_cache(child, shortname)
-            else:
-                shortname = child.get_shortname()
+            # (shortname_of: what get_shortname() computes, without the call, nor filling its cache)
+            shortname = shortname_of(child.__dict__) if shortname_of is not None else child.get_shortname()
         index.add(values, self, child, uid, shortname)
         adapter = self.__dict__["adapter"]
         if adapter is not None:
@@ -384,25 +381,24 @@ get_child_indexes: Callable[[DiffSyncModel], builtins.dict[StrType, ChildIndex] 
 set_child_indexes = DiffSyncModel.__dict__["_child_indexes"].__set__
 
 
-FieldsSetPool = builtins.dict[frozenset[StrType] | None, SharedFieldsSet]
 
-
-def bind_adapter(obj: DiffSyncModel, adapter: Any, fields_sets: FieldsSetPool | None = None) -> None:
+def bind_adapter(obj: DiffSyncModel, adapter: Any, plan: ModelPlan | None = None) -> None:
     """Set ``obj.adapter`` as pydantic would (value and fields-set), without the cost of ``__setattr__``.
-    ``fields_sets``: its class's pool of shared fields-sets, when the caller has it at hand (its plan's).
+    ``plan``: its class's plan, when the caller has it at hand.
 
-    The object then shares its fields-set with its peers (see fieldsets.py), and drops the index of its
-    children lists: once stored, a later ``add_child`` rebuilds it through the adapter (memory is kept
-    for objects still being filled, not for every stored parent).
+    The object then shares its fields-set with its peers (see fieldsets.py), and a parent drops the index
+    of its children lists: once stored, a later ``add_child`` rebuilds it through the adapter (memory is
+    kept for objects still being filled, not for every stored parent).
     """
+    if plan is None:
+        cls = type(obj)
+        plan = known_plan(cls) or new_plan(cls)
     obj.__dict__["adapter"] = adapter
     names = obj.__pydantic_fields_set__
-    if fields_sets is None:
-        fields_sets = obj._shared_fields_sets
-    shared = fields_sets.get(None)  # the set its class shared last: nearly always the one wanted
-    if shared is None or "adapter" not in shared or len(shared) != len(names) + ("adapter" not in names) or (
-        not names <= shared
-    ):
-        shared = shared_fields_set(fields_sets, frozenset(names) | _ADAPTER)
+    pool = plan.fields_sets
+    shared = pool.get(None)  # the set its class shared last (every set in a pool holds "adapter"): nearly always it
+    if shared is None or len(shared) != len(names) + ("adapter" not in names) or not names <= shared:
+        shared = shared_fields_set(pool, frozenset(names) | _ADAPTER)
     set_fields_set(obj, shared)
-    set_child_indexes(obj, None)
+    if plan.has_children:
+        set_child_indexes(obj, None)

@@ -62,7 +62,7 @@ class LocalStore(BaseStore):
         if existing is None:  # (the usual case of _admit, inline)
             objects[uid] = obj
             if obj.__dict__["adapter"] is None and self.adapter is not None:
-                bind_adapter(obj, self.adapter, plan.fields_sets)
+                bind_adapter(obj, self.adapter, plan)
         elif self._admit(existing, obj):
             objects[uid] = obj
 

@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine import DiffSyncModel
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exceptions import ObjectAlreadyExists
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model import (
+    get_child_indexes,
     get_shortname_cache,
     get_uid_cache,
 )
@@ -104,13 +105,16 @@ def test_model_construct_without_an_identifier_still_works_and_its_unique_id_is_
     assert partial.get_unique_id() == "r7__eth0"
 
 
-def test_the_store_and_the_parent_fill_the_caches_the_methods_then_read() -> None:
+def test_the_store_fills_the_unique_id_cache_and_get_shortname_its_own() -> None:
     port = Interface(device_name="r1", name="eth0")
     with pytest.raises(AttributeError):  # nothing runs per object when a model is built
         get_uid_cache(port)
     Network().add(port)
     assert get_uid_cache(port) == "r1__eth0"
-    Device(name="r1").add_child(port)
+    Device(name="r1").add_child(port)  # computes the shortname for its check, without caching it
+    with pytest.raises(AttributeError):
+        get_shortname_cache(port)
+    assert port.get_shortname() == "eth0"
     assert get_shortname_cache(port) == "eth0"
     port.name = "eth1"  # an identifier assigned: recomputed when next asked
     assert (get_uid_cache(port), get_shortname_cache(port)) == (None, None)
@@ -134,3 +138,17 @@ def test_objects_without_filled_caches_are_stored_and_attached_by_their_methods(
     assert device.interfaces == ["r1__eth0"]
     assert network.get("interface", "r1__eth0") is port
 
+
+
+def test_storing_a_parent_drops_its_children_index_and_a_childless_object_gets_none() -> None:
+    device, port = Device(name="r1"), Interface(device_name="r1", name="eth0")
+    device.add_child(port)
+    assert get_child_indexes(device)  # built while the parent is filled
+    network = Network()
+    network.add(port)
+    network.add(device)
+    assert get_child_indexes(device) is None  # stored: rebuilt through the adapter when next needed
+    with pytest.raises(AttributeError):  # a childless model never gets one
+        get_child_indexes(port)
+    with pytest.raises(ObjectAlreadyExists, match="eth0"):
+        device.add_child(Interface(device_name="r1", name="eth0"))  # the rebuilt index still checks
