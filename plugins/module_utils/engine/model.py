@@ -318,8 +318,11 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
         shortname = None
         if plan.has_shortname:
             shortname_of = plan.shortname_of
-            # (shortname_of: what get_shortname() computes, without the call, nor filling its cache)
-            shortname = shortname_of(child.__dict__) if shortname_of is not None else child.get_shortname()
+            if shortname_of is not None:  # what get_shortname() computes, without the call; cached for it (the
+                shortname = shortname_of(child.__dict__)  # differ names each element by its shortname)
+                set_shortname_cache(child, shortname)
+            else:
+                shortname = child.get_shortname()
         index.add(values, self, child, uid, shortname)
         adapter = self.__dict__["adapter"]
         if adapter is not None:
