@@ -301,7 +301,11 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
         cls = type(child)
         plan = known_plan(cls) or new_plan(cls)
         fieldname = self._children.get(plan.modelname) or self._child_field(plan.modelname, "store")
-        values = getattr(self, fieldname)
+        fields = self.__dict__  # (one read through pydantic's hook, not two)
+        try:
+            values = fields[fieldname]
+        except KeyError:  # a field left unset (model_construct): what reading the attribute gives, or its error
+            values = getattr(self, fieldname)
         try:  # (_child_indexes_or_none, inline: a load runs this once per child; _child_index makes what is missing)
             indexes = get_child_indexes(self)
         except AttributeError:  # no child added yet
@@ -324,7 +328,7 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
             else:
                 shortname = child.get_shortname()
         index.add(values, self, child, uid, shortname)
-        adapter = self.__dict__["adapter"]
+        adapter = fields["adapter"]
         if adapter is not None:
             adapter.store.object_changed(self)
 

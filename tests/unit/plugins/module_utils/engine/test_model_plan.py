@@ -149,3 +149,21 @@ def test_storing_a_parent_drops_its_children_index_and_a_childless_object_gets_n
         get_child_indexes(port)
     with pytest.raises(ObjectAlreadyExists, match="eth0"):
         device.add_child(Interface(device_name="r1", name="eth0"))  # the rebuilt index still checks
+
+
+class Switch(DiffSyncModel):
+    _modelname = "switch"
+    _identifiers = ("name",)
+    _children = {"interface": "ports"}  # noqa: RUF012 - declared as diffsync users do
+
+    name: str
+    ports: list[str]  # required: model_construct may leave it unset
+
+
+def test_add_child_to_a_constructed_parent_without_its_children_field_fails_as_the_attribute_read() -> None:
+    switch = Switch.model_construct(name="s1")
+    with pytest.raises(AttributeError, match="ports"):
+        switch.add_child(Interface(device_name="s1", name="eth0"))
+    switch.ports = []
+    switch.add_child(Interface(device_name="s1", name="eth0"))
+    assert switch.ports == ["s1__eth0"]
