@@ -388,7 +388,6 @@ get_child_indexes: Callable[[DiffSyncModel], builtins.dict[StrType, ChildIndex] 
 set_child_indexes = DiffSyncModel.__dict__["_child_indexes"].__set__
 
 
-
 def bind_adapter(obj: DiffSyncModel, adapter: Any, plan: ModelPlan | None = None) -> None:
     """Set ``obj.adapter`` as pydantic would (value and fields-set), without the cost of ``__setattr__``.
     ``plan``: its class's plan, when the caller has it at hand.
