@@ -219,12 +219,15 @@ class Adapter:  # pylint: disable=too-many-public-methods
 
     def add(self, obj: DiffSyncModel) -> None:
         """Store ``obj``; ObjectAlreadyExists when its unique id, or a top-level shortname, is taken."""
-        tracked = self._tracks_shortname(obj)
-        if tracked:
-            self._shortnames.check(self.store, obj, self)
+        cls = type(obj)
+        plan = known_plan(cls) or new_plan(cls)
+        # (_tracks_shortname, inline: a load adds every object through here)
+        if not (plan.has_shortname and plan.modelname in self.top_level):
+            self.store.add(obj=obj)
+            return
+        self._shortnames.check(self.store, obj, self)
         self.store.add(obj=obj)
-        if tracked:
-            self._shortnames.reserve(self.store, obj)
+        self._shortnames.reserve(self.store, obj)
 
     def update(self, obj: DiffSyncModel) -> None:
         """Store ``obj`` in place of the object with its unique id."""

@@ -12,19 +12,19 @@ SCAN_LIMIT = 16  # up to this many children a list scan is cheaper (in time and 
 class ChildIndex:
     """Unique ids (and sibling shortnames) in one children field of one parent, kept beside the list.
 
-    The index remembers the identity, length and last item of the list it mirrors, and starts over when
+    The index remembers the list it mirrors, its length and its last item, and starts over when
     any of them changed behind its back (direct ``append``/``pop``/``remove``): ``add`` checks that itself,
     other callers call ``sync`` first. Assigning the field drops the index (see ``DiffSyncModel.__setattr__``).
     """
 
-    __slots__ = ("list_id", "length", "last", "uids", "shortnames")
+    __slots__ = ("values", "length", "last", "uids", "shortnames")
 
     def __init__(self, values: list[str]) -> None:
         self.reset(values)
 
     def reset(self, values: list[str]) -> None:
         """Mirror ``values`` as they are now."""
-        self.list_id = id(values)
+        self.values = values  # the list itself (its parent holds it too): compared by identity
         self.length = len(values)
         self.last = values[-1] if values else None
         self.uids: set[str] | None = set(values) if len(values) > SCAN_LIMIT else None
@@ -32,7 +32,7 @@ class ChildIndex:
 
     def sync(self, values: list[str]) -> None:
         """Start over if ``values`` is not the list this index mirrors, as it was last seen."""
-        if self.list_id != id(values) or self.length != len(values) or (values and self.last != values[-1]):
+        if self.values is not values or self.length != len(values) or (values and self.last != values[-1]):
             self.reset(values)
 
     def holds(self, values: list[str], uid: str) -> bool:
@@ -46,7 +46,7 @@ class ChildIndex:
         when the unique id, or the shortname of another sibling, is already there.
         """
         # (``sync`` and ``holds``, inline: a load runs this once per child)
-        if self.list_id != id(values) or self.length != len(values) or (values and self.last != values[-1]):
+        if self.values is not values or self.length != len(values) or (values and self.last != values[-1]):
             self.reset(values)
         if uid in (values if self.uids is None else self.uids):
             raise ObjectAlreadyExists(f"Already storing a {child.get_type()} with unique_id {uid}", child)
