@@ -91,7 +91,8 @@ class DiffSyncSyncer:
             uid = known.get_unique_id() if known is not None else model_class.create_unique_id(**element.keys)
             dst_model = self.dst_diffsync.get_or_none(model_class, uid)
         if dst_model is not None:
-            dst_model.set_status(_UNKNOWN)
+            cls = type(dst_model)
+            (known_plan(cls) or new_plan(cls)).set_status(dst_model, _UNKNOWN)
         if action is None:
             return self._sync_unchanged(element, dst_model)
         model_flags = dst_model.model_flags if dst_model is not None else _NO_MODEL_FLAGS
