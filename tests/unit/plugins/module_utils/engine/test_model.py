@@ -185,8 +185,8 @@ def test_index_is_rebuilt_when_the_list_changes_in_place_keeping_its_length() ->
 
 
 def test_index_is_rebuilt_when_the_list_is_replaced_twice_by_lists_of_the_same_length() -> None:
-    # The index remembers id(list) and len(list): once the first list is freed, a new list of the same
-    # length may be allocated at the same address (CPython's list free list makes this the usual case).
+    # Once the first list is freed, a new list of the same length may be allocated at the same address
+    # (CPython's list free list makes this the usual case): the index must not go by the address alone.
     device = Device(name="r1")
     device.add_child(eth("eth0"))
     device.interfaces = []
