@@ -220,14 +220,13 @@ class DiffSyncSyncer:
         self, model_class: type[DiffSyncModel], element: DiffElement, dst_model: DiffSyncModel | None,
         action: str, attrs: dict,
     ) -> DiffSyncModel | None:
-        modelname = model_class.get_type()
         if action == _CREATE:
             if dst_model is not None:
-                raise ObjectNotCreated(f"Failed to create {modelname} {element.keys} - it already exists!")
+                raise ObjectNotCreated(f"Failed to create {model_class.get_type()} {element.keys} - it already exists!")
             return model_class.create(adapter=self.dst_diffsync, ids=element.keys, attrs=attrs)
         if dst_model is None:
             error = ObjectNotUpdated if action == _UPDATE else ObjectNotDeleted
-            raise error(f"Failed to {action} {modelname} {element.keys} - not found!")
+            raise error(f"Failed to {action} {model_class.get_type()} {element.keys} - not found!")
         if action == _UPDATE:
             return dst_model.update(attrs=attrs)
         if action == _DELETE:
