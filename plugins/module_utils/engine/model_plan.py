@@ -29,7 +29,7 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
     """One model class's settings, as its methods would give them."""
 
     __slots__ = (
-        "attrs_packer", "cached_shortname", "cached_uid", "fields_sets", "get_shortname", "has_children",
+        "attrs_packer", "cached_uid", "fields_sets", "get_shortname", "has_children",
         "has_shortname", "ids_packer", "modelname", "set_status", "shortname_from_ids", "shortname_of", "uid_of",
     )
 
@@ -39,13 +39,13 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
         self.modelname: str = cls.get_type()
         self.has_children: bool = bool(cls._children)
         self.has_shortname: bool = bool(cls._shortname)
-        # the object's cache slot holds what the method returns (unset or None: not computed yet, call it)
+        # the object's unique-id slot holds what the method returns (unset or None: not computed yet, call it)
         self.cached_uid: bool = _inherited(cls, DiffSyncModel, "get_unique_id")
-        self.cached_shortname: bool = _inherited(cls, DiffSyncModel, "get_shortname")
         # what the method computes, as a function of ``obj.__dict__`` (None: call the method)
         self.uid_of: Callable[[dict[str, Any]], str] | None = cls._uid_of if self.cached_uid else None
+        plain_shortname = _inherited(cls, DiffSyncModel, "get_shortname")
         self.shortname_of: Callable[[dict[str, Any]], str] | None = (
-            cls._shortname_of if self.cached_shortname and cls._shortname else None
+            cls._shortname_of if plain_shortname and cls._shortname else None
         )
         self.fields_sets: dict[frozenset[str] | None, Any] = cls._shared_fields_sets  # (see fieldsets.py)
         self.attrs_packer: AttrsPacker | None = cls._attrs_packer

@@ -33,7 +33,7 @@ def test_a_plan_holds_what_the_class_methods_give() -> None:
     interface, device = plan_of(Interface), plan_of(Device)
     assert (interface.modelname, interface.has_shortname, interface.has_children) == ("interface", True, False)
     assert (device.modelname, device.has_shortname, device.has_children) == ("device", False, True)
-    assert interface.cached_uid and interface.cached_shortname
+    assert interface.cached_uid and interface.shortname_of is not None  # both read without the methods
     assert known_plan(Interface) is interface is PLANS[Interface]
 
 
@@ -47,7 +47,7 @@ def test_a_class_overriding_the_identity_methods_is_not_read_from_the_caches() -
 
     plan = plan_of(Custom)
     assert not plan.cached_uid
-    assert not plan.cached_shortname
+    assert plan.shortname_of is None
     network, device = Network(), Device(name="r1")
     port = Custom(device_name="r1", name="eth0")
     device.add_child(port)
