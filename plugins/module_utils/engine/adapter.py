@@ -14,7 +14,7 @@ from .enum import DiffSyncFlags
 from .exceptions import DiffClassMismatch, ObjectNotFound
 from .gcpause import paused_gc, with_paused_gc
 from .model import DiffSyncModel
-from .model_plan import known_plan, new_plan
+from .model_plan import known_plan, modelname_of, new_plan
 from .report import SyncReport
 from .shortnames import ShortnameRegistry
 from .store import BaseStore, ModelSpec
@@ -241,7 +241,7 @@ class Adapter:  # pylint: disable=too-many-public-methods
     def remove(self, obj: DiffSyncModel, remove_children: bool = False) -> None:
         """Remove ``obj`` (and its descendants with ``remove_children``); ObjectNotFound when absent."""
         self.store.remove(obj=obj, remove_children=remove_children)
-        self._shortnames.release(obj.get_type(), obj.get_unique_id())
+        self._shortnames.release(modelname_of(obj), obj.get_unique_id())
 
     def get_or_instantiate(
         self, model: builtins.type[DiffSyncModel], ids: builtins.dict, attrs: builtins.dict | None = None

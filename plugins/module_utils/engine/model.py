@@ -356,14 +356,23 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
 
         Raises ObjectStoreWrongType for a type not in ``_children``, ObjectNotFound if it is not a child.
         """
-        fieldname = self._child_field(child.get_type(), "find and delete")
+        cls = type(child)
+        modelname = (known_plan(cls) or new_plan(cls)).modelname
+        fieldname = self._children.get(modelname) or self._child_field(modelname, "find and delete")
         values = getattr(self, fieldname)
-        index = self._child_index(fieldname, values, self._child_indexes_or_none())
-        index.sync(values)
         uid = child.get_unique_id()
-        if not index.holds(values, uid):
-            raise ObjectNotFound(f"{child} was not found as a child in {fieldname}")
-        index.remove(values, uid, child)
+        indexes = self._child_indexes_or_none()
+        index = indexes.get(fieldname) if indexes else None
+        if index is None:  # no index kept (a stored parent): list.remove scans once; no index is built for it
+            try:
+                values.remove(uid)
+            except ValueError:
+                raise ObjectNotFound(f"{child} was not found as a child in {fieldname}") from None
+        else:
+            index.sync(values)
+            if not index.holds(values, uid):
+                raise ObjectNotFound(f"{child} was not found as a child in {fieldname}")
+            index.remove(values, uid, child)
         if self.adapter is not None:
             self.adapter.store.object_changed(self)
 
@@ -386,6 +395,16 @@ get_child_indexes: Callable[[DiffSyncModel], builtins.dict[StrType, ChildIndex] 
     DiffSyncModel.__dict__["_child_indexes"].__get__
 )
 set_child_indexes = DiffSyncModel.__dict__["_child_indexes"].__set__
+
+
+def unbind_adapter(obj: DiffSyncModel) -> None:
+    """``obj.adapter = None`` (a store removed it): a write of ``__dict__`` when that is all the assignment would
+    do (see ``ModelPlan.assigns_plainly``), else the assignment itself."""
+    cls = type(obj)
+    if (known_plan(cls) or new_plan(cls)).assigns_plainly and "adapter" in obj.__pydantic_fields_set__:
+        obj.__dict__["adapter"] = None
+    else:
+        obj.adapter = None
 
 
 def bind_adapter(obj: DiffSyncModel, adapter: Any, plan: ModelPlan | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .exceptions import ObjectAlreadyExists, ObjectNotFound
+from .model_plan import known_plan, new_plan
 
 SCAN_LIMIT = 16  # up to this many children a list scan is cheaper (in time and memory) than a set
 
@@ -94,9 +95,19 @@ class ChildIndex:
         adapter = parent.adapter
         if adapter is None:
             return {}
-        child_type = child.get_type()
+        cls = type(child)
+        plan = known_plan(cls) or new_plan(cls)
+        child_type = plan.modelname
         try:  # one batched read; a sibling missing from the store is skipped, as one at a time would
             siblings = adapter.get_by_uids(list(values), child_type)
         except ObjectNotFound:
             siblings = [adapter.get_or_none(child_type, uid) for uid in values]
-        return {sibling.get_shortname(): sibling for sibling in siblings if sibling is not None}
+        shortname_of = plan.shortname_of
+        if shortname_of is None:
+            return {sibling.get_shortname(): sibling for sibling in siblings if sibling is not None}
+        # siblings of the child's class: what get_shortname() returns, computed from __dict__ without the call
+        return {
+            (shortname_of(sibling.__dict__) if type(sibling) is cls else sibling.get_shortname()): sibling
+            for sibling in siblings
+            if sibling is not None
+        }

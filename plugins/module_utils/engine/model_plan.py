@@ -29,7 +29,7 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
     """One model class's settings, as its methods would give them."""
 
     __slots__ = (
-        "attrs_packer", "cached_uid", "fields_sets", "get_shortname", "has_children",
+        "assigns_plainly", "attrs_packer", "cached_uid", "fields_sets", "get_shortname", "has_children",
         "has_shortname", "ids_packer", "modelname", "set_status", "shortname_from_ids", "shortname_of", "uid_of",
     )
 
@@ -54,6 +54,14 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
         # methods called as functions (no bound method, no read through pydantic's hook) when they are plain ones
         self.get_shortname: Callable[[DiffSyncModel], str] = _as_function(cls, "get_shortname")
         self.set_status: Callable[..., None] = _as_function(cls, "set_status")
+        # assigning a field already in the fields-set only writes ``__dict__`` (no override, validation or freeze)
+        config = cls.model_config
+        self.assigns_plainly: bool = (
+            _inherited(cls, DiffSyncModel, "__setattr__")
+            and not config.get("validate_assignment")
+            and not config.get("frozen")
+            and not cls.model_fields["adapter"].frozen
+        )
 
 
 PLANS: dict[type, ModelPlan] = {}
@@ -66,6 +74,12 @@ def new_plan(cls: type[DiffSyncModel]) -> ModelPlan:
     """The plan of ``cls``, made and kept in ``PLANS`` (callers try ``known_plan(cls)`` first)."""
     plan = PLANS[cls] = ModelPlan(cls)
     return plan
+
+
+def modelname_of(model: Any) -> str:
+    """The model name of a model class or object: its plan's when the class has one, else ``get_type()``."""
+    plan = known_plan(model if isinstance(model, type) else type(model))
+    return plan.modelname if plan is not None else model.get_type()
 
 
 def forget_plans() -> None:

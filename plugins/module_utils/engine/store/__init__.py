@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Union
 from ..exceptions import ObjectAlreadyExists, ObjectNotFound
 from ..logging import get_logger
 from ..model import bind_adapter
+from ..model_plan import modelname_of
 
 if TYPE_CHECKING:
     from ..adapter import Adapter
@@ -194,12 +195,12 @@ class BaseStore(abc.ABC):
         """The model class (or instance) and model name that ``model`` refers to; class is None if unknown."""
         if isinstance(model, str):
             return getattr(self.adapter, model, None), model
-        return model, model.get_type()
+        return model, modelname_of(model)
 
     def _resolve_key(self, model: ModelSpec, identifier: str | dict) -> tuple[str, str]:
         """(model name, unique id) for a ``get``-style lookup."""
         if isinstance(identifier, str):
-            return (model if isinstance(model, str) else model.get_type()), identifier
+            return (model if isinstance(model, str) else modelname_of(model)), identifier
         object_class, modelname = self._get_object_class_and_model(model)
         return modelname, self._get_uid(model, object_class, identifier)
 
@@ -220,7 +221,7 @@ class BaseStore(abc.ABC):
         """The model name of ``model`` (a name, class or instance), or None."""
         if model is None or isinstance(model, str):
             return model
-        return model.get_type()
+        return modelname_of(model)
 
     def _admit(self, existing: DiffSyncModel | None, obj: DiffSyncModel) -> bool:
         """Whether ``add`` must store ``obj``, given what holds its key now: False when it is the very same

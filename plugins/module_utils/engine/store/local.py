@@ -6,8 +6,8 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectNotFound
-from ..model import bind_adapter, set_uid_cache
-from ..model_plan import known_plan, new_plan
+from ..model import bind_adapter, set_uid_cache, unbind_adapter
+from ..model_plan import known_plan, modelname_of, new_plan
 from . import BaseStore, ModelSpec
 
 if TYPE_CHECKING:
@@ -70,13 +70,13 @@ class LocalStore(BaseStore):
         self._data[obj.get_type()][obj.get_unique_id()] = obj
 
     def remove(self, *, obj: DiffSyncModel, remove_children: bool = False) -> None:
-        modelname, uid = obj.get_type(), obj.get_unique_id()
+        modelname, uid = modelname_of(obj), obj.get_unique_id()
         try:
             del self._data[modelname][uid]
         except KeyError:
             raise ObjectNotFound(f"{modelname} {uid} not present in {self}") from None
         if obj.adapter is not None:
-            obj.adapter = None
+            unbind_adapter(obj)
         if remove_children:
             self._remove_children(obj)
 

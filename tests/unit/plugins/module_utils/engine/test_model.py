@@ -20,6 +20,7 @@ from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exception
     ObjectAlreadyExists,
     ObjectNotFound,
 )
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model import get_child_indexes
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model_children import SCAN_LIMIT
 from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.engine_models import (
     Device,
@@ -105,6 +106,25 @@ def test_remove_child_works_without_searching_the_list() -> None:
     assert listed.iterations <= 1
     expected = [c.get_unique_id() for c in children if c is not children[3]] + ["r1__eth3"]
     assert list(listed) == expected
+
+
+def test_remove_child_from_a_stored_parent_builds_no_index_and_add_child_still_checks() -> None:
+    adapter = Network()
+    device = Device(name="r1")
+    children = [eth(f"eth{i}") for i in range(3)]
+    for child in children:
+        adapter.add(child)
+        device.add_child(child)
+    adapter.add(device)  # stored: its index is dropped
+    device.remove_child(children[1])
+    assert device.interfaces == ["r1__eth0", "r1__eth2"]
+    assert get_child_indexes(device) is None  # one removal scans the list; it builds no index
+    with pytest.raises(ObjectNotFound, match="r1__eth1 was not found as a child in interfaces"):
+        device.remove_child(children[1])
+    with pytest.raises(ObjectAlreadyExists):
+        device.add_child(children[2])
+    device.add_child(children[1])
+    assert device.interfaces == ["r1__eth0", "r1__eth2", "r1__eth1"]
 
 
 def test_add_child_with_an_adapter_looks_existing_siblings_up_once_not_per_add() -> None:
@@ -258,6 +278,31 @@ def test_sibling_shortname_is_free_again_after_remove_child() -> None:
     adapter.remove(first)
     device.add_child(eth("eth0", device="other"))
     assert device.interfaces == ["other__eth0"]
+
+
+class LabelledPort(Port):
+    """Same model name as Port, its own shortname method."""
+
+    def get_shortname(self) -> str:
+        return f"{self.label}-{self.slot}"
+
+
+def test_stored_siblings_of_another_class_are_named_by_their_own_get_shortname() -> None:
+    adapter = Network()
+    chassis = Chassis(name="c1")
+    adapter.add(chassis)
+    odd = LabelledPort(device_name="c1", slot=1, label="uplink")
+    plain = Port(device_name="c1", slot=2, label="spare")
+    for port in (odd, plain):
+        adapter.add(port)
+    chassis.ports = ["c1__1", "c1__2"]  # listed before the first add_child: names come from the store
+    with pytest.raises(ObjectAlreadyExists, match="both have shortname 'uplink-1'") as caught:
+        chassis.add_child(Port(device_name="c1", slot=3, label="uplink-1"))
+    assert caught.value.existing_object is odd
+    with pytest.raises(ObjectAlreadyExists, match="both have shortname 'spare'"):
+        chassis.add_child(Port(device_name="c1", slot=4, label="spare"))
+    chassis.add_child(Port(device_name="c1", slot=5, label="uplink"))  # "uplink" itself is free
+    assert chassis.ports == ["c1__1", "c1__2", "c1__5"]
 
 
 def test_sibling_shortname_collision_without_an_adapter() -> None:

@@ -16,6 +16,7 @@ from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model imp
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model_plan import (
     PLANS,
     known_plan,
+    modelname_of,
     new_plan,
 )
 from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.engine_models import (
@@ -167,3 +168,16 @@ def test_add_child_to_a_constructed_parent_without_its_children_field_fails_as_t
     switch.ports = []
     switch.add_child(Interface(device_name="s1", name="eth0"))
     assert switch.ports == ["s1__eth0"]
+
+
+def test_modelname_of_reads_the_plan_and_falls_back_to_get_type_without_making_one() -> None:
+    class Renamed(Interface):
+        _modelname = "port"
+
+    assert modelname_of(Renamed) == "port"  # no plan yet: get_type(), and none is made
+    assert known_plan(Renamed) is None
+    port = Renamed(device_name="r1", name="eth0")
+    assert modelname_of(port) == "port"
+    plan_of(Renamed).modelname = "from-the-plan"  # (a plan is what the hot paths read)
+    assert modelname_of(Renamed) == modelname_of(port) == "from-the-plan"
+    PLANS.pop(Renamed)

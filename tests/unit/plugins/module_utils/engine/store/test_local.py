@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 import pytest
+from pydantic import ConfigDict
 
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exceptions import ObjectNotFound
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model_plan import known_plan, new_plan
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.store import BaseStore
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.store.local import LocalStore
 from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.engine_models import (
@@ -50,6 +52,33 @@ def test_remove_unbinds_the_adapter() -> None:
     assert device.adapter is None
     with pytest.raises(ObjectNotFound):
         adapter.get("device", "r1")
+
+
+class AuditedDevice(Device):
+    """Records every assignment made through its own ``__setattr__``."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        self.__dict__.setdefault("assigned_names", []).append(name)
+        super().__setattr__(name, value)
+
+
+class ValidatedDevice(Device):
+    model_config = ConfigDict(validate_assignment=True)
+
+
+@pytest.mark.parametrize("model", [Device, AuditedDevice, ValidatedDevice])
+def test_remove_unbinds_as_an_assignment_would(model: type[Device]) -> None:
+    adapter = Network()
+    device = model(name="r1")
+    adapter.add(device)
+    adapter.remove(device)
+    assert device.adapter is None
+    assert "adapter" in device.model_fields_set
+    assert (known_plan(model) or new_plan(model)).assigns_plainly is (model is Device)
+    if model is AuditedDevice:
+        assert device.__dict__["assigned_names"] == ["adapter"]  # the override ran
+    adapter.add(device)  # unbound: the next store binds it again
+    assert device.adapter is adapter
 
 
 def test_objects_are_live_changes_are_seen_without_update() -> None:
