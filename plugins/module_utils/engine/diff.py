@@ -69,7 +69,11 @@ class Diff:
 
     def get_children(self) -> Iterator[DiffElement]:
         """Every top element, group by group, each group in the order its ``order_children_*`` hook gives."""
-        return chain.from_iterable(self._order_method(group)(elements) for group, elements in self.children.items())
+        groups = self.children
+        if len(groups) == 1:  # (a child diff nearly always holds one group: no chain of generators to step through)
+            for group, elements in groups.items():
+                return iter(self._order_method(group)(elements))
+        return chain.from_iterable(self._order_method(group)(elements) for group, elements in groups.items())
 
     def _order_method(self, group: StrType) -> Callable[[builtins.dict[StrType, DiffElement]], Iterable[DiffElement]]:
         """The ``order_children_<group>`` hook, or the default order."""
@@ -329,20 +333,21 @@ class DiffElement:  # pylint: disable=too-many-instance-attributes
         names, source, dest = self._attr_names, self._source_values, self._dest_values
         if source is None:
             return {}
+        # (the tuples were packed by one packer along ``names``: no length check, whose keyword costs a slow call)
         if dest is None:
-            return dict(zip(names, source, strict=True))  # type: ignore[arg-type]
-        return {name: new for name, new, old in zip(names, source, dest, strict=True) if new != old}  # type: ignore[arg-type]
+            return dict(zip(names, source))  # type: ignore[arg-type]  # noqa: B905
+        return {name: new for name, new, old in zip(names, source, dest) if new != old}  # type: ignore[arg-type]  # noqa: B905
 
     def new_keys(self) -> builtins.dict[StrType, Any]:
         """A fresh copy of ``keys`` (read from the object when the element holds none yet, without keeping it)."""
         keys = self._keys
-        if not isinstance(keys, DiffSyncModel):
+        if type(keys) is builtins.dict or not isinstance(keys, DiffSyncModel):
             return dict(self.keys)
         cls = type(keys)
         packer = (known_plan(cls) or new_plan(cls)).ids_packer
         if packer is None:
             return keys.get_identifiers()
-        return dict(zip(packer.names, packer.values(keys.__dict__), strict=True))  # what get_identifiers() returns
+        return packer.picks(keys.__dict__)  # what get_identifiers() returns
 
     def add_child(self, element: DiffElement) -> None:
         """Attach a child element (names must be unique per type)."""

@@ -205,8 +205,14 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
 
     def update_base(self, attrs: builtins.dict) -> Self | None:
         """Set ``attrs`` on this object."""
+        cls = type(self)
+        plain = (known_plan(cls) or new_plan(cls)).plain_fields
+        values, names = self.__dict__, self.__pydantic_fields_set__
         for attr, value in attrs.items():
-            setattr(self, attr, value)
+            if attr in plain and attr in names:  # all that assigning it would do (see ModelPlan.plain_fields)
+                values[attr] = value
+            else:
+                setattr(self, attr, value)
         self.set_status(DiffSyncStatus.SUCCESS, "Updated successfully")
         return self
 
@@ -399,9 +405,9 @@ set_child_indexes = DiffSyncModel.__dict__["_child_indexes"].__set__
 
 def unbind_adapter(obj: DiffSyncModel) -> None:
     """``obj.adapter = None`` (a store removed it): a write of ``__dict__`` when that is all the assignment would
-    do (see ``ModelPlan.assigns_plainly``), else the assignment itself."""
+    do (see ``ModelPlan.plain_fields``), else the assignment itself."""
     cls = type(obj)
-    if (known_plan(cls) or new_plan(cls)).assigns_plainly and "adapter" in obj.__pydantic_fields_set__:
+    if "adapter" in (known_plan(cls) or new_plan(cls)).plain_fields and "adapter" in obj.__pydantic_fields_set__:
         obj.__dict__["adapter"] = None
     else:
         obj.adapter = None

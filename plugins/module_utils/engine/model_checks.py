@@ -88,10 +88,12 @@ class FieldPlan:  # pylint: disable=too-few-public-methods
 
 class AttrsPacker(NamedTuple):
     """Reads a group of plain typed fields (a model's attributes, or its identifiers) straight from
-    ``__dict__`` as a tuple, in ``names`` order: the values ``get_attrs()`` (``get_identifiers()``) returns."""
+    ``__dict__``: ``values`` as a tuple in ``names`` order, ``picks`` as the dict ``get_attrs()``
+    (``get_identifiers()``) returns."""
 
     names: tuple[str, ...]
     values: Callable[[dict[str, Any]], tuple]
+    picks: Callable[[dict[str, Any]], dict[str, Any]]
 
     @classmethod
     def of(cls, plan: FieldPlan | None) -> AttrsPacker | None:
@@ -100,11 +102,26 @@ class AttrsPacker(NamedTuple):
             return None
         names = plan.ordered
         if len(names) > 1:
-            return cls(names, itemgetter(*names))
+            return cls(names, itemgetter(*names), dict_builder(names))
         if names:
             only = names[0]
-            return cls(names, lambda values: (values[only],))
-        return cls(names, lambda values: ())
+            return cls(names, lambda values: (values[only],), dict_builder(names))
+        return cls(names, lambda values: (), dict_builder(names))
+
+
+def dict_builder(names: tuple[str, ...]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function of ``__dict__`` giving ``{name: value}`` for ``names``, in that order (a new dict each call);
+    up to three names get a dedicated function (a display, without the comprehension's call)."""
+    if len(names) == 1:
+        (first,) = names
+        return lambda values: {first: values[first]}
+    if len(names) == 2:
+        first, second = names
+        return lambda values: {first: values[first], second: values[second]}
+    if len(names) == 3:
+        first, second, third = names
+        return lambda values: {first: values[first], second: values[second], third: values[third]}
+    return lambda values: {name: values[name] for name in names}
 
 
 def join_builder(names: tuple[str, ...]) -> Callable[[dict[str, Any]], str]:

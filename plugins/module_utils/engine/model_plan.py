@@ -29,8 +29,8 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
     """One model class's settings, as its methods would give them."""
 
     __slots__ = (
-        "assigns_plainly", "attrs_packer", "cached_uid", "fields_sets", "get_shortname", "has_children",
-        "has_shortname", "ids_packer", "modelname", "set_status", "shortname_from_ids", "shortname_of", "uid_of",
+        "attrs_packer", "cached_uid", "fields_sets", "get_shortname", "has_children", "has_shortname",
+        "ids_packer", "modelname", "plain_fields", "set_status", "shortname_from_ids", "shortname_of", "uid_of",
     )
 
     def __init__(self, cls: type[DiffSyncModel]) -> None:
@@ -54,14 +54,8 @@ class ModelPlan:  # pylint: disable=too-few-public-methods,too-many-instance-att
         # methods called as functions (no bound method, no read through pydantic's hook) when they are plain ones
         self.get_shortname: Callable[[DiffSyncModel], str] = _as_function(cls, "get_shortname")
         self.set_status: Callable[..., None] = _as_function(cls, "set_status")
-        # assigning a field already in the fields-set only writes ``__dict__`` (no override, validation or freeze)
-        config = cls.model_config
-        self.assigns_plainly: bool = (
-            _inherited(cls, DiffSyncModel, "__setattr__")
-            and not config.get("validate_assignment")
-            and not config.get("frozen")
-            and not cls.model_fields["adapter"].frozen
-        )
+        # fields whose assignment, once the name is in the object's fields-set, only writes ``__dict__``
+        self.plain_fields: frozenset[str] = _plainly_assigned(cls, DiffSyncModel)
 
 
 PLANS: dict[type, ModelPlan] = {}
@@ -85,6 +79,17 @@ def modelname_of(model: Any) -> str:
 def forget_plans() -> None:
     """Drop every plan: a model class changed."""
     PLANS.clear()
+
+
+def _plainly_assigned(cls: type[DiffSyncModel], base: type[DiffSyncModel]) -> frozenset[str]:
+    """The fields of ``cls`` that ``base.__setattr__`` and pydantic's assignment just store: none when the class
+    overrides ``__setattr__`` or validates or freezes assignments; never an identifier, shortname, children
+    or frozen field (their assignment does more)."""
+    config = cls.model_config
+    if not _inherited(cls, base, "__setattr__") or config.get("validate_assignment") or config.get("frozen"):
+        return frozenset()
+    special = cls._identity_fields | cls._children_fields
+    return frozenset(name for name, info in cls.model_fields.items() if not info.frozen and name not in special)
 
 
 def _as_function(cls: type, name: str) -> Callable[..., Any]:

@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Annotated, Any, Optional
 
 import pytest
-from pydantic import BaseModel, Field, PlainSerializer, PrivateAttr, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PrivateAttr, ValidationError, field_serializer
 
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine import (
     DiffSyncFlags,
@@ -714,3 +714,65 @@ def test_an_overridden_get_type_names_the_store_the_parent_field_and_the_diff() 
     assert diff.summary()["update"] == 1
     target.sync_from(source, diff=diff)
     assert target.get("interface", "r1__eth0").description == "uplink"
+
+
+# -- update_base: a plain attribute is written as pydantic's assignment writes it, anything else is assigned --------
+
+
+class StrictInterface(Interface):
+    model_config = ConfigDict(validate_assignment=True)
+
+
+class PinnedInterface(Interface):
+    description: str = Field(default="", frozen=True)
+
+
+class AuditedInterface(Interface):
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__.setdefault("assigned_names", []).append(name)
+        super().__setattr__(name, value)
+
+
+def test_update_base_writes_plain_attributes_and_keeps_the_shared_fields_set() -> None:
+    adapter = Network()
+    ports = [Interface(device_name="r1", name=f"eth{i}", description="old") for i in range(2)]
+    for port in ports:
+        adapter.add(port)
+    shared = ports[1].__pydantic_fields_set__
+    assert ports[0].update_base({"description": "new"}) is ports[0]
+    assert (ports[0].description, ports[1].description) == ("new", "old")
+    assert ports[0].__pydantic_fields_set__ is shared  # already set: nothing else to record
+    assert ports[0].get_status() == (DiffSyncStatus.SUCCESS, "Updated successfully")
+
+
+def test_update_base_records_a_field_set_for_the_first_time_on_that_object_only() -> None:
+    adapter = Network()
+    ports = [Interface(device_name="r1", name=f"eth{i}") for i in range(2)]  # description left at its default
+    for port in ports:
+        adapter.add(port)
+    ports[0].update_base({"description": "set"})
+    assert "description" in ports[0].model_fields_set
+    assert "description" not in ports[1].model_fields_set
+    assert ports[0].model_dump(exclude_unset=True)["description"] == "set"
+
+
+def test_update_base_of_an_identifier_renews_the_cached_unique_id_and_shortname() -> None:
+    port = Interface(device_name="r1", name="eth0")
+    assert (port.get_unique_id(), port.get_shortname()) == ("r1__eth0", "eth0")
+    port.update_base({"name": "eth1"})
+    assert (port.get_unique_id(), port.get_shortname()) == ("r1__eth1", "eth1")
+
+
+@pytest.mark.parametrize("model", [StrictInterface, PinnedInterface])
+def test_update_base_assigns_through_pydantic_when_it_validates_or_freezes(model: type[Interface]) -> None:
+    port = model(device_name="r1", name="eth0", description="old")
+    with pytest.raises(ValidationError):
+        port.update_base({"description": 42 if model is StrictInterface else "new"})
+    assert port.description == "old"
+
+
+def test_update_base_assigns_through_an_overridden_setattr() -> None:
+    port = AuditedInterface(device_name="r1", name="eth0", description="old")
+    port.update_base({"description": "new"})
+    assert port.description == "new"
+    assert port.__dict__["assigned_names"] == ["description"]
