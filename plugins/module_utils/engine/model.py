@@ -312,13 +312,17 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
             values = fields[fieldname]
         except KeyError:  # a field left unset (model_construct): what reading the attribute gives, or its error
             values = getattr(self, fieldname)
-        try:  # (_child_indexes_or_none, inline: a load runs this once per child; _child_index makes what is missing)
-            indexes = get_child_indexes(self)
-        except AttributeError:  # no child added yet
-            indexes = None
-        index = indexes.get(fieldname) if indexes else None
-        if index is None:
-            index = self._child_index(fieldname, values, indexes)
+        if not values and len(self._children) == 1:  # a first child, one children field: its index is all there is
+            index = ChildIndex(values)  # (no read of the unset slot: that raises, once per parent in a load)
+            set_child_indexes(self, {fieldname: index})
+        else:
+            try:  # (_child_indexes_or_none, inline: a load runs this per child; _child_index makes what is missing)
+                indexes = get_child_indexes(self)
+            except AttributeError:  # no child added yet
+                indexes = None
+            index = indexes.get(fieldname) if indexes else None
+            if index is None:
+                index = self._child_index(fieldname, values, indexes)
         try:  # the caches hold what the methods return when the plan says so (see model_plan.py)
             uid = get_uid_cache(child) if plan.cached_uid else None
         except AttributeError:  # not computed yet
@@ -413,9 +417,11 @@ def unbind_adapter(obj: DiffSyncModel) -> None:
         obj.adapter = None
 
 
-def bind_adapter(obj: DiffSyncModel, adapter: Any, plan: ModelPlan | None = None) -> None:
+def bind_adapter(
+    obj: DiffSyncModel, adapter: Any, plan: ModelPlan | None = None, fields: builtins.dict[StrType, Any] | None = None
+) -> None:
     """Set ``obj.adapter`` as pydantic would (value and fields-set), without the cost of ``__setattr__``.
-    ``plan``: its class's plan, when the caller has it at hand.
+    ``plan`` and ``fields``: its class's plan and its ``__dict__``, when the caller has them at hand.
 
     The object then shares its fields-set with its peers (see fieldsets.py), and a parent drops the index
     of its children lists: once stored, a later ``add_child`` rebuilds it through the adapter (memory is
@@ -424,7 +430,7 @@ def bind_adapter(obj: DiffSyncModel, adapter: Any, plan: ModelPlan | None = None
     if plan is None:
         cls = type(obj)
         plan = known_plan(cls) or new_plan(cls)
-    obj.__dict__["adapter"] = adapter
+    (obj.__dict__ if fields is None else fields)["adapter"] = adapter
     names = obj.__pydantic_fields_set__
     pool = plan.fields_sets
     shared = pool.get(None)  # the set its class shared last (every set in a pool holds "adapter"): nearly always it

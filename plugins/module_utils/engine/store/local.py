@@ -51,18 +51,18 @@ class LocalStore(BaseStore):
     def add(self, *, obj: DiffSyncModel) -> None:
         cls = type(obj)
         plan = known_plan(cls) or new_plan(cls)
+        fields = obj.__dict__  # (read once: each read of a model's attribute passes pydantic's hook)
         uid_of = plan.uid_of
         if uid_of is not None:  # what get_unique_id() computes, without the call (see model_plan.py); cached for it
-            uid = uid_of(obj.__dict__)
+            uid = uid_of(fields)
             set_uid_cache(obj, uid)
         else:
             uid = obj.get_unique_id()
         objects = self._data[plan.modelname]
-        existing = objects.get(uid)
-        if existing is None:  # (the usual case of _admit, inline)
-            objects[uid] = obj
-            if obj.__dict__["adapter"] is None and self.adapter is not None:
-                bind_adapter(obj, self.adapter, plan)
+        existing = objects.setdefault(uid, obj)  # (one lookup: stored now, or what holds the key)
+        if existing is obj:  # stored now (the usual case of _admit, inline), or already this very object
+            if fields["adapter"] is None and self.adapter is not None:
+                bind_adapter(obj, self.adapter, plan, fields)
         elif self._admit(existing, obj):
             objects[uid] = obj
 

@@ -193,6 +193,48 @@ def test_index_is_rebuilt_when_an_item_is_removed_from_the_list_directly() -> No
     assert device.interfaces == ["r1__eth1", "r1__eth0"]
 
 
+def test_index_starts_over_when_the_list_was_emptied_directly() -> None:
+    device = Device(name="r1")
+    device.add_child(eth("eth0"))
+    device.interfaces.clear()
+    device.add_child(eth("eth1"))  # a first child again: a new index
+    device.add_child(eth("eth0"))
+    with pytest.raises(ObjectAlreadyExists):
+        device.add_child(eth("eth1"))
+    assert device.interfaces == ["r1__eth1", "r1__eth0"]
+
+
+class Vlan(DiffSyncModel):
+    _modelname = "vlan"
+    _identifiers = ("site", "vid")
+    _shortname = ("vid",)
+
+    site: str
+    vid: int
+
+
+class Site(DiffSyncModel):
+    _modelname = "site"
+    _identifiers = ("name",)
+    _children = {"interface": "interfaces", "vlan": "vlans"}  # noqa: RUF012 - declared as diffsync users do
+
+    name: str
+    interfaces: list[str] = []  # noqa: RUF012 - pydantic copies field defaults
+    vlans: list[str] = []  # noqa: RUF012 - pydantic copies field defaults
+
+
+def test_each_children_field_of_a_parent_keeps_its_own_index() -> None:
+    site = Site(name="s1")
+    site.add_child(eth("eth0", device="s1"))
+    site.add_child(Vlan(site="s1", vid=10))  # the first of its field: the other field's index is kept
+    site.add_child(eth("eth1", device="s1"))
+    with pytest.raises(ObjectAlreadyExists, match="both have shortname 'eth0'"):  # known only to the kept index
+        site.add_child(eth("eth0", device="s9"))
+    with pytest.raises(ObjectAlreadyExists, match="both have shortname '10'"):
+        site.add_child(Vlan(site="s2", vid=10))
+    assert (site.interfaces, site.vlans) == (["s1__eth0", "s1__eth1"], ["s1__10"])
+
+
 def test_index_is_rebuilt_when_the_list_changes_in_place_keeping_its_length() -> None:
     device = Device(name="r1")
     device.add_child(eth("eth0"))

@@ -44,6 +44,19 @@ def test_add_binds_the_adapter_only_when_the_object_has_none() -> None:
     assert second.get("device", "r1") is device
 
 
+def test_adding_the_stored_object_again_changes_nothing_but_binds_it_if_it_lost_its_adapter() -> None:
+    adapter = Network()
+    device = Device(name="r1")
+    adapter.add(device)
+    adapter.add(device)
+    assert adapter.get_all("device") == [device]
+    assert device.adapter is adapter
+    device.adapter = None
+    adapter.add(device)
+    assert device.adapter is adapter
+    assert adapter.count() == 1
+
+
 def test_remove_unbinds_the_adapter() -> None:
     adapter = Network()
     device = Device(name="r1")
