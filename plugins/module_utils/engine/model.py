@@ -320,9 +320,8 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
                 indexes = get_child_indexes(self)
             except AttributeError:  # no child added yet
                 indexes = None
-            index = indexes.get(fieldname) if indexes else None
-            if index is None:
-                index = self._child_index(fieldname, values, indexes)
+            kept = indexes.get(fieldname) if indexes else None
+            index = kept if kept is not None else self._child_index(fieldname, values, indexes)
         try:  # the caches hold what the methods return when the plan says so (see model_plan.py)
             uid = get_uid_cache(child) if plan.cached_uid else None
         except AttributeError:  # not computed yet
