@@ -12,7 +12,7 @@ from .exceptions import ObjectNotFound, ObjectStoreWrongType
 from .fieldsets import SharedFieldsSet, private_fields_set, set_fields_set, shared_fields_set
 from .model_checks import AttrsPacker, FieldPlan, check_declarations, join_builder, uses_custom_serializers
 from .model_children import ChildIndex
-from .model_plan import ModelPlan, forget_plans, known_plan, new_plan
+from .model_plan import ModelPlan, forget_plans, known_plan, modelname_of, new_plan
 from .model_status import read_status, write_status
 
 if TYPE_CHECKING:
@@ -205,14 +205,7 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
 
     def update_base(self, attrs: builtins.dict) -> Self | None:
         """Set ``attrs`` on this object."""
-        cls = type(self)
-        plain = (known_plan(cls) or new_plan(cls)).plain_fields
-        values, names = self.__dict__, self.__pydantic_fields_set__
-        for attr, value in attrs.items():
-            if attr in plain and attr in names:  # all that assigning it would do (see ModelPlan.plain_fields)
-                values[attr] = value
-            else:
-                setattr(self, attr, value)
+        assign_fields(self, attrs)
         self.set_status(DiffSyncStatus.SUCCESS, "Updated successfully")
         return self
 
@@ -365,8 +358,7 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
 
         Raises ObjectStoreWrongType for a type not in ``_children``, ObjectNotFound if it is not a child.
         """
-        cls = type(child)
-        modelname = (known_plan(cls) or new_plan(cls)).modelname
+        modelname = modelname_of(child)
         fieldname = self._children.get(modelname) or self._child_field(modelname, "find and delete")
         values = getattr(self, fieldname)
         uid = child.get_unique_id()
@@ -406,14 +398,17 @@ get_child_indexes: Callable[[DiffSyncModel], builtins.dict[StrType, ChildIndex] 
 set_child_indexes = DiffSyncModel.__dict__["_child_indexes"].__set__
 
 
-def unbind_adapter(obj: DiffSyncModel) -> None:
-    """``obj.adapter = None`` (a store removed it): a write of ``__dict__`` when that is all the assignment would
-    do (see ``ModelPlan.plain_fields``), else the assignment itself."""
+def assign_fields(obj: DiffSyncModel, attrs: builtins.dict[StrType, Any]) -> None:
+    """``setattr(obj, name, value)`` for each item: a write of ``__dict__`` where that is all the assignment would
+    do (a field of ``ModelPlan.plain_fields`` already in the object's fields-set), the assignment otherwise."""
     cls = type(obj)
-    if "adapter" in (known_plan(cls) or new_plan(cls)).plain_fields and "adapter" in obj.__pydantic_fields_set__:
-        obj.__dict__["adapter"] = None
-    else:
-        obj.adapter = None
+    plain = (known_plan(cls) or new_plan(cls)).plain_fields
+    values, names = obj.__dict__, obj.__pydantic_fields_set__
+    for attr, value in attrs.items():
+        if attr in plain and attr in names:
+            values[attr] = value
+        else:
+            setattr(obj, attr, value)
 
 
 def bind_adapter(

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ObjectNotFound
-from ..model import bind_adapter, set_uid_cache, unbind_adapter
+from ..model import assign_fields, bind_adapter, set_uid_cache
 from ..model_plan import known_plan, modelname_of, new_plan
 from . import BaseStore, ModelSpec
 
@@ -76,7 +76,7 @@ class LocalStore(BaseStore):
         except KeyError:
             raise ObjectNotFound(f"{modelname} {uid} not present in {self}") from None
         if obj.adapter is not None:
-            unbind_adapter(obj)
+            assign_fields(obj, {"adapter": None})
         if remove_children:
             self._remove_children(obj)
 
