@@ -266,10 +266,14 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
             uid = get_uid_cache(self)
         except AttributeError:  # not computed yet
             uid = None
-        if uid is None:
-            uid_of = self._uid_of  # same result as create_unique_id(**get_identifiers()) for str/int/... fields
-            uid = uid_of(self.__dict__) if uid_of is not None else self.create_unique_id(**self.get_identifiers())
-            set_uid_cache(self, uid)
+        return uid if uid is not None else self._new_unique_id(self._uid_of)
+
+    def _new_unique_id(self, uid_of: Callable[[builtins.dict[StrType, Any]], StrType] | None) -> StrType:
+        """Compute the unique id without reading the cache, and cache it (for callers that know it is unset).
+        ``uid_of``: the class's ``_uid_of`` (same result as ``create_unique_id(**get_identifiers())`` for
+        str/int/... fields), or None to call those methods."""
+        uid = uid_of(self.__dict__) if uid_of is not None else self.create_unique_id(**self.get_identifiers())
+        set_uid_cache(self, uid)
         return uid
 
     def get_shortname(self) -> StrType:
@@ -315,10 +319,12 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
                 indexes = None
             kept = indexes.get(fieldname) if indexes else None
             index = kept if kept is not None else self._child_index(fieldname, values, indexes)
-        try:  # the caches hold what the methods return when the plan says so (see model_plan.py)
-            uid = get_uid_cache(child) if plan.cached_uid else None
-        except AttributeError:  # not computed yet
-            uid = None
+        uid = None
+        if plan.cached_uid:  # the caches hold what the methods return when the plan says so (see model_plan.py)
+            try:
+                uid = get_uid_cache(child)
+            except AttributeError:  # not computed yet (a sync adds a created child here first, as diffsync does)
+                uid = child._new_unique_id(plan.uid_of)
         if uid is None:
             uid = child.get_unique_id()
         shortname = None

@@ -20,7 +20,7 @@ from ansible_collections.datasync.diffsync.plugins.module_utils.engine.exception
     ObjectAlreadyExists,
     ObjectNotFound,
 )
-from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model import get_child_indexes
+from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model import get_child_indexes, get_uid_cache
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine.model_children import SCAN_LIMIT
 from ansible_collections.datasync.diffsync.tests.unit.plugins.module_utils.engine.engine_models import (
     Device,
@@ -473,6 +473,42 @@ def test_custom_get_identifiers_is_used_for_the_unique_id() -> None:
     assert site.get_unique_id() == "AMS1"
     site.code = "fra2"
     assert site.get_unique_id() == "FRA2"
+
+
+class Zone(DiffSyncModel):
+    _modelname = "zone"
+    _identifiers = ("name",)
+    _children = {"host": "hosts"}  # noqa: RUF012 - declared as diffsync users do
+
+    name: str
+    hosts: list[str] = []  # noqa: RUF012 - pydantic copies field defaults
+
+
+@pytest.mark.parametrize("build", [lambda: eth("eth0"), lambda: CaseInsensitive(domain="Example.COM", name="WWW")],
+                         ids=["joined identifiers", "custom create_unique_id"])
+def test_add_child_of_a_child_never_asked_for_its_unique_id_computes_and_caches_it(build: Callable[[], Any]) -> None:
+    """A sync adds a created child to its parent before the store computes its unique id (diffsync's order)."""
+    child = build()
+    if isinstance(child, Interface):
+        parent, field, expected = Device(name="r1"), "interfaces", "r1__eth0"
+    else:
+        parent, field, expected = Zone(name="example.com"), "hosts", "www.example.com"
+    with pytest.raises(AttributeError):
+        get_uid_cache(child)  # never computed
+    parent.add_child(child)
+    assert getattr(parent, field) == [expected]
+    assert get_uid_cache(child) == expected
+    assert child.get_unique_id() == expected
+
+
+def test_add_child_recomputes_a_unique_id_dropped_by_an_identifier_assignment() -> None:
+    child = eth("eth0")
+    assert child.get_unique_id() == "r1__eth0"
+    child.name = "eth7"  # the cache now holds None
+    parent = Device(name="r1")
+    parent.add_child(child)
+    assert parent.interfaces == ["r1__eth7"]
+    assert get_uid_cache(child) == "r1__eth7"
 
 
 # -- get_attrs / get_identifiers give exactly what model_dump gives ----------------------------------------
