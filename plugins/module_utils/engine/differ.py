@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from itertools import starmap
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .diff import Diff, DiffElement
 from .enum import DiffSyncFlags, DiffSyncModelFlags
@@ -130,17 +130,20 @@ class DiffSyncDiffer:  # pylint: disable=too-few-public-methods
             packer = plan.attrs_packer
         else:
             packer = _common_packer(src_obj, dst_obj)
+        shortname_of = plan.shortname_of  # what get_shortname() computes, from the fields, without the call
+        fields: dict[str, Any] = src_fields if src_fields is not None else dst_fields  # type: ignore[assignment]
+        shortname = shortname_of(fields) if shortname_of is not None else plan.get_shortname(obj)
         if packer is not None:
             source = packer.values(src_fields) if src_fields is not None else None
             dest = packer.values(dst_fields) if dst_fields is not None else None
             if source is not None and dest is not None and dest == source:
                 dest = source  # equal sides share one tuple
             element = DiffElement.packed(
-                plan.modelname, plan.get_shortname(obj), self._context, packer.names, (source, dest), obj, dst_obj
+                plan.modelname, shortname, self._context, packer.names, (source, dest), obj, dst_obj
             )
         else:
             element = DiffElement(
-                plan.modelname, plan.get_shortname(obj), obj.get_identifiers(), self._src_name, self._dst_name,
+                plan.modelname, shortname, obj.get_identifiers(), self._src_name, self._dst_name,
                 self.diff_class,
             )
             element.source_attrs = src_obj.get_attrs() if src_obj is not None else None

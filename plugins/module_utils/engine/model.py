@@ -47,7 +47,7 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
     """
 
     # Per-instance bookkeeping that is not model data: kept out of ``==``, copies and dumps. Unset until first
-    # computed (a store fills the unique id when it adds the object, add_child the shortname): no per-object
+    # computed (a store fills the unique id when it adds the object, get_shortname() the shortname): no per-object
     # hook runs when a model is built. Read and written through the slot descriptors' own __get__/__set__
     # (bound once, below): an unset slot then raises AttributeError at once, where ``self._uid_cache`` would
     # first run pydantic's __getattr__. None: not computed, or an identifier changed since.
@@ -329,12 +329,8 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
             uid = child.get_unique_id()
         shortname = None
         if plan.has_shortname:
-            shortname_of = plan.shortname_of
-            if shortname_of is not None:  # what get_shortname() computes, without the call; cached for it (the
-                shortname = shortname_of(child.__dict__)  # differ names each element by its shortname)
-                set_shortname_cache(child, shortname)
-            else:
-                shortname = child.get_shortname()
+            shortname_of = plan.shortname_of  # (what get_shortname() computes, without the call)
+            shortname = shortname_of(child.__dict__) if shortname_of is not None else child.get_shortname()
         index.add(values, self, child, uid, shortname)
         adapter = fields["adapter"]
         if adapter is not None:

@@ -283,3 +283,28 @@ def test_a_get_shortname_set_on_the_class_later_is_used_by_the_next_diff() -> No
     assert [item.name for item in walk(target.diff_from(source))] == ["late-a"]
     Late.get_shortname = classmethod(lambda cls: cls.get_type())  # type: ignore[assignment,method-assign]
     assert [item.name for item in walk(target.diff_from(source))] == ["late"]
+
+
+class Tagged(DiffSyncModel):
+    """A shortname from a field that is not an identifier."""
+
+    _modelname = "tagged"
+    _identifiers = ("name",)
+    _shortname = ("label",)
+    _attributes = ("value",)
+
+    name: str
+    label: str = ""
+    value: int = 0
+
+
+def test_elements_are_named_by_the_shortname_of_the_fields_as_they_are_now() -> None:
+    source, target = sides_of(Tagged)
+    renamed = Tagged(name="a", label="old", value=1)
+    source.add(renamed)
+    assert renamed.get_shortname() == "old"  # cached, then made stale by the assignment below
+    renamed.label = "new"
+    target.add(Tagged(name="a", label="new", value=2))  # paired objects must agree on the shortname
+    target.add(Tagged(name="b", label="only-here"))
+    diff = target.diff_from(source)
+    assert [(item.name, item.action) for item in walk(diff)] == [("new", "update"), ("only-here", "delete")]

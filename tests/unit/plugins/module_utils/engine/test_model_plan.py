@@ -106,13 +106,16 @@ def test_model_construct_without_an_identifier_still_works_and_its_unique_id_is_
     assert partial.get_unique_id() == "r7__eth0"
 
 
-def test_the_store_and_the_parent_fill_the_caches_the_methods_then_read() -> None:
+def test_the_store_fills_the_unique_id_cache_and_get_shortname_the_shortname_cache() -> None:
     port = Interface(device_name="r1", name="eth0")
     with pytest.raises(AttributeError):  # nothing runs per object when a model is built
         get_uid_cache(port)
     Network().add(port)
     assert get_uid_cache(port) == "r1__eth0"
-    Device(name="r1").add_child(port)
+    Device(name="r1").add_child(port)  # the shortname is computed from the fields, not cached
+    with pytest.raises(AttributeError):
+        get_shortname_cache(port)
+    assert port.get_shortname() == "eth0"
     assert get_shortname_cache(port) == "eth0"
     port.name = "eth1"  # an identifier assigned: recomputed when next asked
     assert (get_uid_cache(port), get_shortname_cache(port)) == (None, None)
