@@ -25,17 +25,43 @@ _PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
 _ADAPTER = frozenset(("adapter",))
 
 
+# Class attributes that the settings derived at class definition (``derive_settings``) are computed from
+_DECLARATIONS = frozenset((
+    "_modelname", "_identifiers", "_shortname", "_attributes", "_children",
+    "get_attrs", "get_identifiers", "create_unique_id", "get_shortname",
+))
+
+
 class DiffSyncModelClass(ModelMetaclass):
     """Pydantic's model metaclass; assigning or deleting a class attribute also drops the model plans
-    (see model_plan.py), so hot paths see a method or setting changed on a class after its first use."""
+    (see model_plan.py), so hot paths see a method or setting changed on a class after its first use. A
+    declaration or method the derived settings come from (``_DECLARATIONS``) also derives them again, for
+    the class and its subclasses, as diffsync reads them on every call (objects keep the unique ids and
+    shortnames they already cached, until one of their identifier or shortname fields is assigned)."""
 
     def __setattr__(cls, name: str, value: Any) -> None:
         super().__setattr__(name, value)
-        forget_plans()
+        cls._changed(name)
 
     def __delattr__(cls, name: str) -> None:
         super().__delattr__(name)
+        cls._changed(name)
+
+    def _changed(cls, name: str) -> None:
         forget_plans()
+        if name in _DECLARATIONS:
+            for model in (cls, *_subclasses(cls)):
+                if "_ids_plan" in vars(model):  # derived once already (not DiffSyncModel itself)
+                    derive_settings(model)  # type: ignore[arg-type]
+
+
+def _subclasses(cls: type) -> list[type]:
+    """Every subclass of ``cls``, at any depth."""
+    found: list[type] = []
+    sub: type
+    for sub in type.__subclasses__(cls):
+        found += [sub, *_subclasses(sub)]
+    return found
 
 
 class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
@@ -85,31 +111,7 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         check_declarations(cls)
-        cls._plain_dump = not uses_custom_serializers(cls)
-        cls._field_plans = {}
-        cls._ids_plan = FieldPlan.of(cls, cls._identifiers)
-        cls._attrs_plan = FieldPlan.of(cls, cls._attributes)
-        cls._identity_fields = frozenset(cls._identifiers) | frozenset(cls._shortname)
-        cls._children_fields = frozenset(cls._children.values())
-        cls._shared_fields_sets = {}
-        cls._attrs_packer = AttrsPacker.of(cls._attrs_plan) if cls.get_attrs is DiffSyncModel.get_attrs else None
-        plain_ids = cls.get_identifiers is DiffSyncModel.get_identifiers
-        cls._ids_packer = AttrsPacker.of(cls._ids_plan) if plain_ids else None
-        cls._fast_uid = (
-            cls.create_unique_id.__func__ is DiffSyncModel.create_unique_id.__func__  # type: ignore[attr-defined]
-            and plain_ids
-            and cls._ids_plan.typed
-        )
-        # unique ids and shortnames read straight from __dict__ (same strings as the generic code below)
-        # (staticmethod: a function stored on the class must not bind to the instance)
-        cls._uid_of = staticmethod(join_builder(cls._identifiers)) if cls._fast_uid and cls._identifiers else None
-        cls._shortname_of = (
-            staticmethod(join_builder(cls._shortname))
-            if cls._shortname and FieldPlan.of(cls, tuple(cls._shortname)).typed else None
-        )
-        cls._shortname_from_ids = cls.get_shortname is DiffSyncModel.get_shortname and (
-            not cls._shortname or (cls._shortname_of is not None and set(cls._shortname) <= set(cls._identifiers))
-        )
+        derive_settings(cls)
 
     def __setattr__(self, name: StrType, value: Any) -> None:
         if name in self._identity_fields:  # the cached unique id / shortname would go stale
@@ -387,6 +389,36 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
                 f"Unable to {verb} {child_type} as a child of {self.get_type()}; "
                 f"valid types are {sorted(self._children.keys())}"
             ) from None
+
+
+def derive_settings(cls: type[DiffSyncModel]) -> None:
+    """The class settings the hot paths read, derived from its declarations and methods: at definition,
+    and again when one of those is assigned on the class (see ``DiffSyncModelClass``)."""
+    cls._plain_dump = not uses_custom_serializers(cls)
+    cls._field_plans = {}
+    cls._ids_plan = FieldPlan.of(cls, cls._identifiers)
+    cls._attrs_plan = FieldPlan.of(cls, cls._attributes)
+    cls._identity_fields = frozenset(cls._identifiers) | frozenset(cls._shortname)
+    cls._children_fields = frozenset(cls._children.values())
+    cls._shared_fields_sets = {}
+    cls._attrs_packer = AttrsPacker.of(cls._attrs_plan) if cls.get_attrs is DiffSyncModel.get_attrs else None
+    plain_ids = cls.get_identifiers is DiffSyncModel.get_identifiers
+    cls._ids_packer = AttrsPacker.of(cls._ids_plan) if plain_ids else None
+    cls._fast_uid = (
+        getattr(cls.create_unique_id, "__func__", None) is DiffSyncModel.create_unique_id.__func__  # type: ignore[attr-defined]
+        and plain_ids
+        and cls._ids_plan.typed
+    )
+    # unique ids and shortnames read straight from __dict__ (same strings as get_unique_id()'s and get_shortname()'s)
+    # (staticmethod: a function stored on the class must not bind to the instance)
+    cls._uid_of = staticmethod(join_builder(cls._identifiers)) if cls._fast_uid and cls._identifiers else None
+    cls._shortname_of = (
+        staticmethod(join_builder(cls._shortname))
+        if cls._shortname and FieldPlan.of(cls, tuple(cls._shortname)).typed else None
+    )
+    cls._shortname_from_ids = cls.get_shortname is DiffSyncModel.get_shortname and (
+        not cls._shortname or (cls._shortname_of is not None and set(cls._shortname) <= set(cls._identifiers))
+    )
 
 
 # The slots' getters and setters, bound once (``descriptor.__set__`` looked up on every call costs twice as much).

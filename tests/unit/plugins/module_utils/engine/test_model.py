@@ -12,6 +12,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PrivateAttr, ValidationError, field_serializer
 
 from ansible_collections.datasync.diffsync.plugins.module_utils.engine import (
+    Adapter,
     DiffSyncFlags,
     DiffSyncModel,
     DiffSyncStatus,
@@ -854,3 +855,63 @@ def test_update_base_assigns_through_an_overridden_setattr() -> None:
     port.update_base({"description": "new"})
     assert port.description == "new"
     assert port.__dict__["assigned_names"] == ["description"]
+
+
+# -- declarations and methods assigned on a class after its definition (diffsync reads them on every call) ----
+
+
+def late_model() -> tuple[type[DiffSyncModel], type[DiffSyncModel]]:
+    """A fresh model class and a subclass of it, for tests that change the class."""
+
+    class Late(DiffSyncModel):
+        _modelname = "late"
+        _identifiers = ("name",)
+        _shortname = ("a",)
+        _attributes = ("a", "b")
+
+        name: str
+        a: str = ""
+        b: str = ""
+
+    class LateChild(Late):
+        _modelname = "late_child"
+
+    return Late, LateChild
+
+
+def test_declarations_assigned_later_are_used_by_objects_of_the_class_and_its_subclasses() -> None:
+    late, child = late_model()
+    late._shortname = ("b",)
+    assert late(name="y", a="A", b="B").get_shortname() == "B"
+    late._identifiers = ("a",)
+    assert late(name="z", a="A2").get_unique_id() == "A2"
+    assert child(name="z", a="A3").get_unique_id() == "A3"  # inherits the new identifiers
+    late._attributes = ("b",)
+    assert late(name="q", a="A", b="B").get_attrs() == {"b": "B"}
+    probe = late(name="q", a="A", b="B")
+    probe.get_unique_id()
+    probe.a = "A9"  # "a" is an identifier now: assigning it renews the cached unique id
+    assert probe.get_unique_id() == "A9"
+
+
+def test_methods_assigned_later_are_used_and_deleting_them_restores_the_inherited_ones() -> None:
+    late, _ = late_model()
+    late.get_attrs = lambda self: {"b": self.b.upper()}  # type: ignore[method-assign]
+    assert late(name="q", b="bb").get_attrs() == {"b": "BB"}
+    late.create_unique_id = classmethod(  # type: ignore[method-assign,assignment]
+        lambda cls, **ids: "ID-" + "-".join(map(str, ids.values()))
+    )
+    assert late(name="r").get_unique_id() == "ID-r"
+    del late.create_unique_id
+    assert late(name="r").get_unique_id() == "r"
+
+
+def test_a_diff_uses_a_get_attrs_assigned_after_a_first_diff() -> None:
+    late, _ = late_model()
+    side = type("Side", (Adapter,), {"late": late, "top_level": ["late"]})
+    source, target = side(name="source"), side(name="target")
+    source.add(late(name="x", a="A", b="one"))
+    target.add(late(name="x", a="A", b="ONE"))
+    assert target.diff_from(source).summary()["update"] == 1
+    late.get_attrs = lambda self: {"a": self.a, "b": self.b.upper()}  # type: ignore[method-assign]
+    assert target.diff_from(source).summary()["update"] == 0
