@@ -321,13 +321,14 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
                 indexes = None
             kept = indexes.get(fieldname) if indexes else None
             index = kept if kept is not None else self._child_index(fieldname, values, indexes)
-        uid = None
         if plan.cached_uid:  # the caches hold what the methods return when the plan says so (see model_plan.py)
             try:
                 uid = get_uid_cache(child)
             except AttributeError:  # not computed yet (a sync adds a created child here first, as diffsync does)
+                uid = None
+            if uid is None:  # (not read again through get_unique_id())
                 uid = child._new_unique_id(plan.uid_of)
-        if uid is None:
+        else:
             uid = child.get_unique_id()
         shortname = None
         if plan.has_shortname:
