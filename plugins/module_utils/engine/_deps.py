@@ -18,9 +18,11 @@ PYDANTIC_REQUIREMENT = "pydantic>=2,<3"
 
 try:
     from pydantic import BaseModel, ConfigDict, ValidationError
+    from pydantic_core import SchemaValidator
 except ImportError:
     HAS_PYDANTIC = False
     PYDANTIC_IMPORT_ERROR: str | None = traceback.format_exc()
+    SchemaValidator = None  # type: ignore[assignment,misc]
 
     class BaseModel:  # type: ignore[no-redef]
         """Stands in for pydantic.BaseModel when pydantic is missing: subclasses can be declared, not built."""
@@ -68,6 +70,7 @@ def pydantic_slot_setter(name: str) -> Any:
 
 
 __all__ = [
-    "HAS_PYDANTIC", "PYDANTIC_IMPORT_ERROR", "BaseModel", "ConfigDict", "ModelMetaclass", "ValidationError",
+    "HAS_PYDANTIC", "PYDANTIC_IMPORT_ERROR", "BaseModel", "ConfigDict", "ModelMetaclass", "SchemaValidator",
+    "ValidationError",
     "deprecated", "pydantic_slot_setter",
 ]

@@ -12,6 +12,7 @@ from .exceptions import ObjectNotFound, ObjectStoreWrongType
 from .fieldsets import SharedFieldsSet, private_fields_set, set_fields_set, shared_fields_set
 from .model_checks import AttrsPacker, FieldPlan, check_declarations, join_builder, uses_custom_serializers
 from .model_children import ChildIndex
+from .model_defaults import fresh_empty_defaults
 from .model_plan import ModelPlan, forget_plans, known_plan, modelname_of, new_plan
 from .model_status import read_status, write_status
 
@@ -112,6 +113,10 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         check_declarations(cls)
         derive_settings(cls)
+
+    @classmethod
+    def __pydantic_on_complete__(cls) -> None:  # pydantic >= 2.12: the class can now validate
+        fresh_empty_defaults(cls)
 
     def __setattr__(self, name: StrType, value: Any) -> None:
         if name in self._identity_fields:  # the cached unique id / shortname would go stale
