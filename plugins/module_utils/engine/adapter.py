@@ -223,10 +223,10 @@ class Adapter:  # pylint: disable=too-many-public-methods
         plan = known_plan(cls) or new_plan(cls)
         # (_tracks_shortname, inline: a load adds every object through here)
         if not (plan.has_shortname and plan.modelname in self.top_level):
-            self.store.add(obj=obj)
+            self.store.add_with_plan(obj, plan)
             return
         self._shortnames.check(self.store, obj, self)
-        self.store.add(obj=obj)
+        self.store.add_with_plan(obj, plan)
         self._shortnames.reserve(self.store, obj)
 
     def update(self, obj: DiffSyncModel) -> None:

@@ -19,6 +19,7 @@ from ..model_plan import modelname_of
 if TYPE_CHECKING:
     from ..adapter import Adapter
     from ..model import DiffSyncModel
+    from ..model_plan import ModelPlan
 
 ModelSpec = Union[str, "DiffSyncModel", type["DiffSyncModel"]]
 
@@ -102,6 +103,12 @@ class BaseStore(abc.ABC):
         """Number of objects of ``model``, or of all models when ``model`` is None."""
 
     # -- optional hooks with safe defaults ---------------------------------------------------------
+
+    def add_with_plan(self, obj: DiffSyncModel, plan: ModelPlan) -> None:
+        """``add(obj=obj)`` for a caller that already holds the plan of ``obj``'s class (``Adapter.add``).
+        A store may use the plan to skip looking it up again, and must otherwise do what its ``add`` does;
+        by default it calls ``add``."""
+        self.add(obj=obj)
 
     def object_changed(self, obj: DiffSyncModel) -> None:  # noqa: B027 - optional hook, no-op by default
         """Tell the store that a stored object changed in place (children added or removed, attributes set).

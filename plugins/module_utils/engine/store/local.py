@@ -12,6 +12,7 @@ from . import BaseStore, ModelSpec
 
 if TYPE_CHECKING:
     from ..model import DiffSyncModel
+    from ..model_plan import ModelPlan
 
 
 class LocalStore(BaseStore):
@@ -48,9 +49,18 @@ class LocalStore(BaseStore):
         except KeyError as exc:
             raise ObjectNotFound(f"{modelname} {exc.args[0]} not present in {self}") from None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "add" in vars(cls):  # a subclass's own add() sees every object the adapter adds
+            cls.add_with_plan = BaseStore.add_with_plan  # type: ignore[method-assign]
+
     def add(self, *, obj: DiffSyncModel) -> None:
         cls = type(obj)
-        plan = known_plan(cls) or new_plan(cls)
+        # LocalStore's own: a subclass that overrides add() has BaseStore's add_with_plan, which calls add()
+        LocalStore.add_with_plan(self, obj, known_plan(cls) or new_plan(cls))
+
+    def add_with_plan(self, obj: DiffSyncModel, plan: ModelPlan) -> None:
+        """``add(obj=obj)`` without looking up the plan again (a load adds every object through here)."""
         fields = obj.__dict__  # (read once: each read of a model's attribute passes pydantic's hook)
         uid_of = plan.uid_of
         if uid_of is not None:  # what get_unique_id() computes, without the call (see model_plan.py); cached for it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from pydantic import ConfigDict
@@ -160,3 +161,23 @@ def test_stores_of_two_adapters_are_independent() -> None:
     assert first.store is not second.store
     assert isinstance(first.store, BaseStore)
 
+
+
+def test_a_subclass_that_overrides_add_sees_every_object_the_adapter_adds() -> None:
+    seen: list[str] = []
+
+    class Recording(LocalStore):
+        def add(self, *, obj: Any) -> None:
+            seen.append(obj.get_unique_id())
+            super().add(obj=obj)
+
+    class Plain(LocalStore):
+        pass
+
+    recorded, plain = Network(internal_storage_engine=Recording), Network(internal_storage_engine=Plain)
+    load(recorded, {"r1": {"os": "eos", "interfaces": {"eth0": "uplink"}}})
+    load(plain, {"r1": {"os": "eos", "interfaces": {"eth0": "uplink"}}})
+    assert seen == ["r1", "r1__eth0"]
+    assert recorded.dict() == plain.dict() and recorded.get("interface", "r1__eth0").adapter is recorded
+    assert Recording.add_with_plan is BaseStore.add_with_plan  # the adapter goes through the override
+    assert Plain.add_with_plan is LocalStore.add_with_plan  # no override: the plan the adapter holds is used
