@@ -13,26 +13,39 @@ already present is a no-op, so assignments of already-set fields keep sharing. C
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ._deps import pydantic_slot_setter
 
 set_fields_set = pydantic_slot_setter("__pydantic_fields_set__")
+_ADAPTER = frozenset(("adapter",))
 
 
 class SharedFieldsSet(set[str]):
-    """A fields-set held by several objects of one class; treated as read-only."""
+    """A fields-set held by several objects of one class; treated as read-only.
 
-    __slots__ = ()
+    ``base``: the fields-set of the object it was last handed out for, which it equals with ``"adapter"``
+    added: an object whose own set equals ``base`` can take this one without a longer comparison.
+    """
+
+    __slots__ = ("base",)
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        super().__init__(names)
+        self.base: frozenset[str] = frozenset(self)
 
 
-def shared_fields_set(pool: dict[frozenset[str] | None, SharedFieldsSet], names: frozenset[str]) -> SharedFieldsSet:
-    """The set in ``pool`` (a model class's ``_shared_fields_sets``) for exactly ``names``, made on first use and
-    remembered as the last one shared: callers try ``pool.get(None)`` first, nearly always the one wanted.
-    The only caller, ``bind_adapter``, always includes ``"adapter"`` in ``names``."""
-    shared = pool.get(names)
+def shared_fields_set(pool: dict[frozenset[str] | None, SharedFieldsSet], names: set[str]) -> SharedFieldsSet:
+    """The set in ``pool`` (a model class's ``_shared_fields_sets``) for an object whose fields-set is ``names``:
+    ``names`` with ``"adapter"`` added, made on first use and remembered as the last one shared (callers try
+    ``pool.get(None)`` first, nearly always the one wanted, when its ``base`` equals their ``names``)."""
+    base = frozenset(names)
+    key = base | _ADAPTER
+    shared = pool.get(key)
     if shared is None:
-        shared = pool[names] = SharedFieldsSet(names)
+        shared = pool[key] = SharedFieldsSet(key)
+    shared.base = base
     pool[None] = shared
     return shared
 

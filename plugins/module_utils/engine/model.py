@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 StrType = str  # ``str`` is shadowed by the ``str()`` method inside the class body
 _PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
-_ADAPTER = frozenset(("adapter",))
 
 
 # Class attributes that the settings derived at class definition (``derive_settings``) are computed from
@@ -467,9 +466,9 @@ def bind_adapter(
     (obj.__dict__ if fields is None else fields)["adapter"] = adapter
     names = obj.__pydantic_fields_set__
     pool = plan.fields_sets
-    shared = pool.get(None)  # the set its class shared last (every set in a pool holds "adapter"): nearly always it
-    if shared is None or len(shared) != len(names) + ("adapter" not in names) or not names <= shared:
-        shared = shared_fields_set(pool, frozenset(names) | _ADAPTER)
+    shared = pool.get(None)  # the set its class shared last: nearly always the one, when made for the same names
+    if shared is None or names != shared.base:
+        shared = shared_fields_set(pool, names)
     set_fields_set(obj, shared)
     if plan.has_children:
         set_child_indexes(obj, None)

@@ -90,3 +90,22 @@ def test_dumps_honour_exclude_unset_with_a_shared_set() -> None:
     stored(first, second)
     assert first.dict(exclude_unset=True) == {"name": "a", "speed": 5}
     assert second.json(exclude_unset=True) == '{"name":"b","speed":6}'
+
+
+def test_sets_of_the_same_size_alternating_each_get_the_right_shared_set() -> None:
+    with_speed = [Port(name=f"s{n}", speed=n) for n in range(3)]
+    with_note = [Port(name=f"n{n}", note="x") for n in range(3)]
+    stored(*(port for pair in zip(with_speed, with_note, strict=True) for port in pair))
+    assert {port.model_fields_set == {"name", "speed", "adapter"} for port in with_speed} == {True}
+    assert {port.model_fields_set == {"name", "note", "adapter"} for port in with_note} == {True}
+    assert len({id(port.__pydantic_fields_set__) for port in with_speed}) == 1
+    assert len({id(port.__pydantic_fields_set__) for port in with_note}) == 1
+
+
+def test_an_object_given_adapter_none_shares_the_set_of_those_built_without_it() -> None:
+    given, added, last = Port(name="a", adapter=None), Port(name="b"), Port(name="c")
+    stored(added, given, last)
+    assert given.__pydantic_fields_set__ is added.__pydantic_fields_set__ is last.__pydantic_fields_set__
+    assert given.model_fields_set == {"name", "adapter"}
+    copied = copy.copy(added.__pydantic_fields_set__)
+    assert copied == {"name", "adapter"} == copied.base | {"adapter"}  # type: ignore[attr-defined]
