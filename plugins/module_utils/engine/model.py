@@ -115,6 +115,7 @@ class DiffSyncModel(BaseModel, metaclass=DiffSyncModelClass):
 
     @classmethod
     def __pydantic_on_complete__(cls) -> None:  # pydantic >= 2.12: the class can now validate
+        super().__pydantic_on_complete__()
         fresh_empty_defaults(cls)
 
     def __setattr__(self, name: StrType, value: Any) -> None:

@@ -51,7 +51,7 @@ class LocalStore(BaseStore):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "add" in vars(cls):  # a subclass's own add() sees every object the adapter adds
+        if "add" in vars(cls) and "add_with_plan" not in vars(cls):  # its own add() sees every object added
             cls.add_with_plan = BaseStore.add_with_plan  # type: ignore[method-assign]
 
     def add(self, *, obj: DiffSyncModel) -> None:

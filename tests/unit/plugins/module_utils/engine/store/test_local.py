@@ -181,3 +181,16 @@ def test_a_subclass_that_overrides_add_sees_every_object_the_adapter_adds() -> N
     assert recorded.dict() == plain.dict() and recorded.get("interface", "r1__eth0").adapter is recorded
     assert Recording.add_with_plan is BaseStore.add_with_plan  # the adapter goes through the override
     assert Plain.add_with_plan is LocalStore.add_with_plan  # no override: the plan the adapter holds is used
+
+
+def test_a_subclass_that_overrides_both_add_and_add_with_plan_keeps_its_own() -> None:
+    class Both(LocalStore):
+        def add(self, *, obj: Any) -> None:
+            super().add(obj=obj)
+
+        def add_with_plan(self, obj: Any, plan: Any) -> None:
+            super().add_with_plan(obj, plan)
+
+    assert Both.add_with_plan is vars(Both)["add_with_plan"]
+    adapter = load(Network(internal_storage_engine=Both), {"r1": {"os": "eos", "interfaces": {"eth0": "uplink"}}})
+    assert adapter.count() == 2
