@@ -50,7 +50,11 @@ def with_factories(schema: Schema) -> Schema | None:
     if kind != "model" or fields_schema.get("type") != "model-fields":
         return None
     fields = fields_schema["fields"]
-    changed = {name: new for name, new in ((name, _factory_field(field)) for name, field in fields.items()) if new}
+    changed: dict[str, Schema] = {}
+    for name, field in fields.items():
+        new = _factory_field(field)
+        if new is not None:
+            changed[name] = new
     if not changed:
         return None
     return {**schema, "schema": {**fields_schema, "fields": {**fields, **changed}}}
